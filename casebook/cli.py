@@ -1,0 +1,240 @@
+"""The ``casebook`` command: a thin shell over the Python API.
+
+Each sub-command parses its arguments, calls the API and prints the result.
+Any error the API raises on purpose becomes one line on stderr and exit status
+2; argparse does the same for malformed arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from . import entries as entry_api
+from .demo import fill_demo
+from .errors import CasebookError, ValidationError
+from .filters import EntryFilter
+from .search import search
+from .store import Casebook, default_url, open_casebook
+from .taxonomy import KINDS, OFFERS, SKILLS, STATUSES, THEMES
+
+EXIT_BAD_INPUT = 2
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-03-24") from None
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 1 or more")
+    return number
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", metavar="URL", default=None,
+        help="casebook database URL: sqlite:///path.db or postgresql+psycopg://user@host/db "
+             "(default: $CASEBOOK_DB, else sqlite:///var/casebook.db)",
+    )
+
+
+def _filter_options(parser: argparse.ArgumentParser, *, dates: bool = True) -> None:
+    group = parser.add_argument_group("filters (repeat an option to allow any of its values)")
+    group.add_argument("--kind", action="append", metavar="K", help=f"one of: {', '.join(KINDS)}")
+    group.add_argument("--theme", action="append", metavar="T", help="a theme, e.g. 'Security'")
+    group.add_argument("--service", action="append", metavar="S", help="a library service")
+    if dates:
+        group.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="created on or after")
+        group.add_argument("--until", type=_date, metavar="YYYY-MM-DD",
+                           help="created on or before")
+
+
+def _filter_from(args: argparse.Namespace) -> EntryFilter:
+    return EntryFilter(kinds=args.kind, themes=args.theme, services=args.service,
+                       since=getattr(args, "since", None), until=getattr(args, "until", None))
+
+
+def _open(args: argparse.Namespace) -> Casebook:
+    return open_casebook(args.db or default_url())
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    casebook = _open(args)
+    print(casebook.revision())
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    casebook = _open(args)
+    if args.jsonl:
+        return _add_jsonl(casebook, args.jsonl)
+    missing = [flag for flag, value in (("--kind", args.kind), ("--text", args.text))
+               if value is None]
+    if missing:
+        raise CasebookError(f"add needs {' and '.join(missing)} (or --jsonl FILE)")
+    data = {
+        "kind": args.kind, "text": args.text, "title": args.title, "themes": args.theme or [],
+        "offers": args.offer or [], "skills": args.skill or [], "library_service": args.service,
+        "region": args.region, "meetup_id": args.meetup, "created_by": args.by,
+        "status": args.status,
+    }
+    entry = entry_api.add_entry(casebook, {k: v for k, v in data.items() if v is not None})
+    print(entry.id)
+    return 0
+
+
+def _add_jsonl(casebook: Casebook, source: str) -> int:
+    stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+    bad = 0
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                if not isinstance(data, dict):
+                    raise CasebookError(f"expected a JSON object, found {type(data).__name__}")
+                entry = entry_api.add_entry(casebook, data)
+            except json.JSONDecodeError as exc:
+                bad += 1
+                print(f"line {number}: not valid JSON: {exc.msg} at column {exc.colno}",
+                      file=sys.stderr)
+                continue
+            except CasebookError as exc:
+                bad += 1
+                print(f"line {number}: {exc}", file=sys.stderr)
+                continue
+            # Printed only once committed: every UUID on stdout is a durable entry.
+            print(entry.id, flush=True)
+    return EXIT_BAD_INPUT if bad else 0
+
+
+def cmd_count(args: argparse.Namespace) -> int:
+    print(entry_api.count_entries(_open(args), _filter_from(args)))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    hits = search(_open(args), args.query, _filter_from(args), limit=args.limit)
+    if args.format == "jsonl":
+        for hit in hits:
+            print(json.dumps({**hit.entry.to_dict(), "score": hit.score}, ensure_ascii=False))
+        return 0
+    if not hits:
+        print("No entries match.")
+    for hit in hits:
+        e = hit.entry
+        headline = e.title or e.text.splitlines()[0]
+        if len(headline) > 70:
+            headline = headline[:69] + "…"
+        print(f"{e.id}  {e.created_at:%Y-%m-%d}  {e.kind:<13}  {headline}")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    revisions = entry_api.entry_history(_open(args), args.id)
+    for rev in revisions:
+        if args.format == "jsonl":
+            print(json.dumps(rev.to_dict(), ensure_ascii=False))
+            continue
+        who = rev.actor or "unknown"
+        print(f"#{rev.number}  {rev.at:%Y-%m-%d %H:%M:%S}Z  {rev.action}  by {who}")
+        for field, (old, new) in rev.changes.items():
+            print(f"    {field}: {json.dumps(old, ensure_ascii=False)} → "
+                  f"{json.dumps(new, ensure_ascii=False)}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    summary = fill_demo(_open(args), entries_count=args.entries, seed=args.seed)
+    print(f"added {summary.entries} demo entries from {summary.services} library services "
+          f"at {summary.meetups} meet-ups")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="casebook",
+        description="The library digital-inclusion casebook: meet-up takeaways, "
+                    "training records and reports in one shared database.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _db_option(sub)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("init", cmd_init, "Create the casebook or upgrade it to the newest schema; "
+                              "print the schema revision.")
+
+    add = command("add", cmd_add, "Add an entry from options, or many from JSON lines; "
+                                  "print each new entry's UUID.")
+    add.add_argument("--jsonl", metavar="FILE", help="read one JSON object per line ('-' for "
+                     "stdin); each line is saved on its own, bad lines are reported and skipped")
+    add.add_argument("--kind", help=f"one of: {', '.join(KINDS)}")
+    add.add_argument("--text", help="what was said or learned (1 to 10,000 characters)")
+    add.add_argument("--title", help="a short title (up to 200 characters)")
+    add.add_argument("--theme", action="append", help=f"repeatable; one of: {', '.join(THEMES)}")
+    add.add_argument("--offer", action="append", help=f"repeatable; one of: {', '.join(OFFERS)}")
+    add.add_argument("--skill", action="append", help=f"repeatable; one of: {', '.join(SKILLS)}")
+    add.add_argument("--service", help="the library service it comes from")
+    add.add_argument("--region", help="the region of that service")
+    add.add_argument("--meetup", metavar="ID", help="UUID of the meet-up it was logged at")
+    add.add_argument("--by", metavar="NAME", help="who logged it (a display name)")
+    add.add_argument("--status", choices=STATUSES, help="default: published")
+
+    count = command("count", cmd_count, "Print how many entries match the filters.")
+    _filter_options(count)
+
+    find = command("search", cmd_search, "Full-text search over titles and texts, "
+                                         "best matches first.")
+    find.add_argument("query", help="words to look for; every word must appear")
+    _filter_options(find)
+    find.add_argument("--limit", type=_positive, default=20, help="at most N results (20)")
+    find.add_argument("--format", choices=("table", "jsonl"), default="table",
+                      help="table (default) or jsonl: one entry per line with all its fields")
+
+    history = command("history", cmd_history, "Print every revision of one entry, oldest first.")
+    history.add_argument("id", help="the entry's UUID")
+    history.add_argument("--format", choices=("table", "jsonl"), default="table")
+
+    demo = command("demo", cmd_demo, "Fill the casebook with synthetic demo meet-ups and "
+                                     "entries over 5 years and about 150 library services.")
+    demo.add_argument("--entries", type=_positive, required=True, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S",
+                      help="random seed: the same seed gives the same data (default 1)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ValidationError as exc:
+        print(f"casebook {args.command}: {exc}", file=sys.stderr)
+    except CasebookError as exc:
+        print(f"casebook {args.command}: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"casebook {args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
+              file=sys.stderr)
+    except KeyboardInterrupt:
+        print(f"casebook {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,336 @@
+"""Adding, changing, deleting and reading casebook entries, with their audit trail.
+
+Every change writes a revision row in the same transaction as the change
+itself: who, when, and each changed field's old and new value. Deletion is
+soft, so nothing anyone saved is ever lost.
+
+>>> cb = open_casebook("sqlite:///var/example.db")                  # doctest: +SKIP
+>>> entry = add_entry(cb, {"kind": "challenge", "text": "Few staff"}) # doctest: +SKIP
+>>> update_entry(cb, entry.id, {"themes": ["Capacity"]}, actor="Sam") # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, Row, delete, func, insert, select, update
+
+from .errors import NotFound, Problem, ValidationError
+from .filters import EntryFilter
+from .schema import entries, entry_labels, entry_revisions, meetups
+from .store import Casebook
+from .taxonomy import FACETS
+from .validation import FACET_FIELDS, clean_entry
+
+# The fields a revision records, in the order people read them.
+TRACKED = (
+    "kind",
+    "title",
+    "text",
+    "themes",
+    "offers",
+    "skills",
+    "library_service",
+    "region",
+    "meetup_id",
+    "created_by",
+    "status",
+    "deleted",
+)
+_COLUMNS = ("kind", "title", "text", "library_service", "region", "meetup_id", "created_by",
+            "status")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One casebook entry, as stored."""
+
+    id: str
+    kind: str
+    title: str | None
+    text: str
+    themes: tuple[str, ...]
+    offers: tuple[str, ...]
+    skills: tuple[str, ...]
+    library_service: str | None
+    region: str | None
+    meetup_id: str | None
+    created_by: str | None
+    status: str
+    deleted: bool
+    is_demo: bool
+    created_at: datetime
+    updated_at: datetime
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready values: lists for labels, ISO 8601 UTC for times."""
+        data = asdict(self)
+        for name in ("themes", "offers", "skills"):
+            data[name] = list(data[name])
+        for name in ("created_at", "updated_at"):
+            data[name] = _iso(data[name])
+        return data
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One change to one entry: ``changes`` maps each field to ``[old, new]``."""
+
+    number: int
+    action: str
+    actor: str | None
+    at: datetime
+    changes: dict
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "at": _iso(self.at)}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _state(entry: Entry | None) -> dict:
+    if entry is None:
+        return {name: None for name in TRACKED}
+    return {name: list(v) if isinstance(v := getattr(entry, name), tuple) else v
+            for name in TRACKED}
+
+
+def _diff(before: dict, after: dict) -> dict:
+    return {name: [before[name], after[name]] for name in TRACKED if before[name] != after[name]}
+
+
+def _record(conn: Connection, seq: int, action: str, actor: str | None, changes: dict,
+            at: datetime) -> None:
+    number = conn.execute(
+        select(func.coalesce(func.max(entry_revisions.c.number), 0)).where(
+            entry_revisions.c.entry_seq == seq
+        )
+    ).scalar_one()
+    conn.execute(
+        insert(entry_revisions).values(
+            entry_seq=seq, number=number + 1, action=action, actor=actor, at=at, changes=changes
+        )
+    )
+
+
+def _write_labels(conn: Connection, seq: int, cleaned: Mapping) -> None:
+    for field_name, facet in FACET_FIELDS.items():
+        if field_name not in cleaned:
+            continue
+        conn.execute(
+            delete(entry_labels).where(
+                entry_labels.c.entry_seq == seq, entry_labels.c.facet == facet
+            )
+        )
+        rows = [{"entry_seq": seq, "facet": facet, "value": v} for v in cleaned[field_name]]
+        if rows:
+            conn.execute(insert(entry_labels), rows)
+
+
+def _check_references(conn: Connection, cleaned: Mapping, *, new: bool) -> None:
+    problems = []
+    meetup_id = cleaned.get("meetup_id")
+    if meetup_id and conn.execute(
+        select(meetups.c.id).where(meetups.c.id == meetup_id)
+    ).first() is None:
+        problems.append(Problem("meetup_id", "not_found", f"no meet-up has id {meetup_id}"))
+    if new and cleaned.get("id") and conn.execute(
+        select(entries.c.seq).where(entries.c.id == cleaned["id"])
+    ).first() is not None:
+        problems.append(Problem("id", "duplicate", f"an entry with id {cleaned['id']} exists"))
+    if problems:
+        raise ValidationError(problems)
+
+
+def add_entry(cb: Casebook, data: Mapping, *, actor: str | None = None,
+              is_demo: bool = False) -> Entry:
+    """Validate and store a new entry; returns it with its new UUID.
+
+    Raises :class:`ValidationError` listing every problem; nothing is written then.
+    """
+    cleaned = clean_entry(data)
+    now = _now()
+    created_at = cleaned.pop("created_at", None) or now
+    entry_id = cleaned.pop("id", None) or str(uuid.uuid4())
+    with cb.write() as conn:
+        _check_references(conn, {**cleaned, "id": entry_id}, new=True)
+        seq = conn.execute(
+            insert(entries)
+            .values(
+                id=entry_id,
+                is_demo=is_demo,
+                deleted=False,
+                created_at=created_at,
+                updated_at=now,
+                **{name: cleaned[name] for name in _COLUMNS},
+            )
+            .returning(entries.c.seq)
+        ).scalar_one()
+        _write_labels(conn, seq, cleaned)
+        entry = _load(conn, [seq])[0]
+        # A creation records only the fields given values, not a wall of empty ones.
+        created = {k: v for k, v in _diff(_state(None), _state(entry)).items()
+                   if v[1] not in (None, [], False)}
+        _record(conn, seq, "create", actor or entry.created_by, created, now)
+    return entry
+
+
+def update_entry(cb: Casebook, entry_id: str, changes: Mapping, *,
+                 actor: str | None = None) -> Entry:
+    """Change some fields of an entry; records one revision with what changed.
+
+    Changing nothing records nothing. A deleted entry must be restored first.
+    """
+    cleaned = clean_entry(changes, partial=True)
+    cleaned.pop("id", None)
+    cleaned.pop("created_at", None)
+    with cb.write() as conn:
+        before = _require(conn, entry_id)
+        if before.deleted:
+            raise ValidationError(
+                [Problem("id", "deleted", f"entry {entry_id} is deleted; restore it first")]
+            )
+        _check_references(conn, cleaned, new=False)
+        seq = _seq(conn, entry_id)
+        columns = {name: cleaned[name] for name in _COLUMNS if name in cleaned}
+        after_state = {**_state(before), **{k: v for k, v in cleaned.items() if k in TRACKED}}
+        changed = _diff(_state(before), after_state)
+        if not changed:
+            return before
+        now = _now()
+        conn.execute(update(entries).where(entries.c.seq == seq).values(updated_at=now, **columns))
+        _write_labels(conn, seq, cleaned)
+        _record(conn, seq, "update", actor, changed, now)
+        return _load(conn, [seq])[0]
+
+
+def _set_deleted(cb: Casebook, entry_id: str, deleted: bool, actor: str | None) -> Entry:
+    with cb.write() as conn:
+        before = _require(conn, entry_id)
+        if before.deleted == deleted:
+            return before
+        seq = _seq(conn, entry_id)
+        now = _now()
+        conn.execute(
+            update(entries).where(entries.c.seq == seq).values(deleted=deleted, updated_at=now)
+        )
+        _record(conn, seq, "delete" if deleted else "restore", actor,
+                {"deleted": [before.deleted, deleted]}, now)
+        return _load(conn, [seq])[0]
+
+
+def delete_entry(cb: Casebook, entry_id: str, *, actor: str | None = None) -> Entry:
+    """Hide an entry from every view. It stays in the database, with its history."""
+    return _set_deleted(cb, entry_id, True, actor)
+
+
+def restore_entry(cb: Casebook, entry_id: str, *, actor: str | None = None) -> Entry:
+    """Bring back a deleted entry."""
+    return _set_deleted(cb, entry_id, False, actor)
+
+
+def get_entry(cb: Casebook, entry_id: str) -> Entry:
+    """The entry with this UUID, deleted or not; :class:`NotFound` if there is none."""
+    with cb.read() as conn:
+        return _require(conn, entry_id)
+
+
+def entry_history(cb: Casebook, entry_id: str) -> list[Revision]:
+    """Every revision of an entry, oldest first."""
+    with cb.read() as conn:
+        seq = _seq(conn, entry_id)
+        rows = conn.execute(
+            select(entry_revisions)
+            .where(entry_revisions.c.entry_seq == seq)
+            .order_by(entry_revisions.c.number)
+        )
+        return [Revision(r.number, r.action, r.actor, r.at, r.changes) for r in rows]
+
+
+def count_entries(cb: Casebook, where: EntryFilter | None = None) -> int:
+    """How many entries match the filter (deleted ones left out)."""
+    where = where or EntryFilter()
+    with cb.read() as conn:
+        return conn.execute(
+            select(func.count()).select_from(entries).where(*where.clauses())
+        ).scalar_one()
+
+
+def list_entries(cb: Casebook, where: EntryFilter | None = None, *, limit: int = 100,
+                 offset: int = 0) -> list[Entry]:
+    """Matching entries, newest first."""
+    where = where or EntryFilter()
+    with cb.read() as conn:
+        seqs = conn.execute(
+            select(entries.c.seq)
+            .where(*where.clauses())
+            .order_by(entries.c.created_at.desc(), entries.c.seq.desc())
+            .limit(limit)
+            .offset(offset)
+        ).scalars().all()
+        return load_entries(conn, seqs)
+
+
+def _seq(conn: Connection, entry_id: str) -> int:
+    seq = conn.execute(select(entries.c.seq).where(entries.c.id == str(entry_id))).scalar()
+    if seq is None:
+        raise NotFound(f"no entry has id {entry_id}")
+    return seq
+
+
+def _require(conn: Connection, entry_id: str) -> Entry:
+    return _load(conn, [_seq(conn, entry_id)])[0]
+
+
+def load_entries(conn: Connection, seqs: Sequence[int]) -> list[Entry]:
+    """Entries by their internal keys, in the order given, labels included."""
+    return _load(conn, seqs)
+
+
+def _load(conn: Connection, seqs: Sequence[int]) -> list[Entry]:
+    if not seqs:
+        return []
+    rows: dict[int, Row] = {
+        r.seq: r for r in conn.execute(select(entries).where(entries.c.seq.in_(seqs)))
+    }
+    labels: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for r in conn.execute(
+        select(entry_labels)
+        .where(entry_labels.c.entry_seq.in_(seqs))
+        .order_by(entry_labels.c.entry_seq, entry_labels.c.facet, entry_labels.c.value)
+    ):
+        labels[(r.entry_seq, r.facet)].append(r.value)
+    for (_, facet), values in labels.items():
+        values.sort(key=lambda v: FACETS[facet].index(v) if v in FACETS[facet] else len(v))
+    return [
+        Entry(
+            id=row.id,
+            kind=row.kind,
+            title=row.title,
+            text=row.text,
+            themes=tuple(labels[(seq, "theme")]),
+            offers=tuple(labels[(seq, "offer")]),
+            skills=tuple(labels[(seq, "skill")]),
+            library_service=row.library_service,
+            region=row.region,
+            meetup_id=row.meetup_id,
+            created_by=row.created_by,
+            status=row.status,
+            deleted=bool(row.deleted),
+            is_demo=bool(row.is_demo),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+        for seq in seqs
+        if (row := rows.get(seq)) is not None
+    ]

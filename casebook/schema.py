@@ -1,0 +1,124 @@
+"""The casebook's tables, as SQLAlchemy Core metadata.
+
+This describes the newest schema for queries; the migrations under
+``casebook/migrations/versions`` are what actually create and change tables, and
+a test checks that the two agree.
+
+Entries have two keys: ``seq``, a compact integer used for joins and as the
+full-text index's rowid (it must never change, so it is an INTEGER PRIMARY KEY
+on SQLite, where a hidden rowid could be renumbered by VACUUM), and ``id``, the
+UUID that identifies the entry everywhere else, across exports and merges.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always timezone-aware UTC in Python.
+
+    SQLite keeps no zone, so values are stored as naive UTC and given their
+    zone back when read; PostgreSQL stores ``timestamptz``.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"timestamp {value!r} has no time zone; the casebook stores UTC")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+# A 64-bit key on PostgreSQL; plain INTEGER on SQLite so it aliases the rowid.
+SeqKey = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData()
+
+meetups = Table(
+    "meetups",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("host_network", String(200)),
+    Column("notes", Text),
+    Column("is_demo", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("seq", SeqKey, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("title", String(200)),
+    Column("text", Text, nullable=False),
+    Column("library_service", String(200)),
+    Column("region", String(200)),
+    Column("meetup_id", String(36), ForeignKey("meetups.id")),
+    Column("created_by", String(200)),
+    Column("status", String(16), nullable=False, default="published"),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("is_demo", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_entries_created_at", "created_at"),
+    Index("ix_entries_kind_created_at", "kind", "created_at"),
+    Index("ix_entries_library_service", "library_service"),
+    Index("ix_entries_meetup_id", "meetup_id"),
+)
+
+# Themes, offers and skills: one row per label, so counts group in SQL.
+entry_labels = Table(
+    "entry_labels",
+    metadata,
+    Column("entry_seq", SeqKey, ForeignKey("entries.seq"), primary_key=True),
+    Column("facet", String(8), primary_key=True),
+    Column("value", String(64), primary_key=True),
+    Index("ix_entry_labels_facet_value", "facet", "value", "entry_seq"),
+)
+
+# The audit trail: one row per create, update, delete or restore, never changed.
+entry_revisions = Table(
+    "entry_revisions",
+    metadata,
+    Column("seq", SeqKey, primary_key=True, autoincrement=True),
+    Column("entry_seq", SeqKey, ForeignKey("entries.seq"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("actor", String(200)),
+    Column("at", UTCDateTime, nullable=False),
+    Column("changes", JSON, nullable=False),
+    UniqueConstraint("entry_seq", "number", name="uq_entry_revisions_entry_number"),
+)

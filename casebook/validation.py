@@ -1,0 +1,232 @@
+"""Checks an entry's fields and returns them cleaned, or raises every problem at once.
+
+Kept apart from storage so the forms, the importers and the CLI can all show
+the same messages before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+
+from .errors import Problem, ValidationError
+from .taxonomy import FACETS, KINDS, STATUSES
+
+TEXT_MAX = 10_000
+TITLE_MAX = 200
+SERVICE_MAX = 200
+REGION_MAX = 200
+NAME_MAX = 200
+
+# Everything in Unicode's Cc category except tab and newline: these never belong
+# in a note, and some (NUL, escape) break terminals, CSV files and databases.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+ENTRY_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "text",
+    "themes",
+    "offers",
+    "skills",
+    "library_service",
+    "region",
+    "meetup_id",
+    "created_by",
+    "status",
+    "created_at",
+)
+# Short aliases used by the CLI flags and JSONL input, mapped to field names.
+ALIASES = {
+    "service": "library_service",
+    "meetup": "meetup_id",
+    "by": "created_by",
+    "theme": "themes",
+    "offer": "offers",
+    "skill": "skills",
+}
+FACET_FIELDS = {"themes": "theme", "offers": "offer", "skills": "skill"}
+
+
+def _listing(allowed: Iterable[str]) -> str:
+    return ", ".join(allowed)
+
+
+def check_control(field: str, value: str, problems: list[Problem]) -> None:
+    bad = _CONTROL.search(value)
+    if bad:
+        problems.append(
+            Problem(
+                field,
+                "control_character",
+                f"contains control character U+{ord(bad.group()):04X} at position "
+                f"{bad.start() + 1}; only newline and tab are allowed",
+                value,
+            )
+        )
+
+
+def _optional_text(
+    data: Mapping, field: str, limit: int, problems: list[Problem]
+) -> str | None:
+    value = data.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.append(
+            Problem(field, "type", f"must be text, found {type(value).__name__}", value)
+        )
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        problems.append(
+            Problem(field, "too_long", f"has {len(value)} characters; at most {limit}", value)
+        )
+    check_control(field, value, problems)
+    return value or None
+
+
+def _labels(data: Mapping, field: str, problems: list[Problem]) -> list[str]:
+    facet = FACET_FIELDS[field]
+    allowed = FACETS[facet]
+    value = data.get(field)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        problems.append(
+            Problem(field, "type", f"must be a list of text, found {type(value).__name__}", value)
+        )
+        return []
+    cleaned: list[str] = []
+    for item in value:
+        if item not in allowed:
+            problems.append(
+                Problem(
+                    field,
+                    "unknown",
+                    f"{facet} {item!r} is not one of: {_listing(allowed)}",
+                    item,
+                )
+            )
+        elif item not in cleaned:
+            cleaned.append(item)
+    # Taxonomy order, so the same set of labels always compares and displays the same.
+    return sorted(cleaned, key=allowed.index)
+
+
+def _timestamp(data: Mapping, problems: list[Problem]) -> datetime | None:
+    value = data.get("created_at")
+    if value is None or isinstance(value, datetime):
+        stamp = value
+    else:
+        try:
+            stamp = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            problems.append(
+                Problem(
+                    "created_at",
+                    "format",
+                    f"{value!r} is not an ISO 8601 date and time (e.g. 2025-03-24T10:30:00Z)",
+                    value,
+                )
+            )
+            return None
+    if stamp is not None and stamp.tzinfo is None:
+        # A time with no zone is taken as UTC: the casebook stores UTC throughout.
+        stamp = stamp.replace(tzinfo=timezone.utc)
+    return stamp.astimezone(timezone.utc) if stamp else None
+
+
+def normalise_keys(data: Mapping) -> dict:
+    """Map the short aliases (``service``, ``theme``, ``by``…) to field names."""
+    return {ALIASES.get(key, key): value for key, value in data.items()}
+
+
+def clean_entry(data: Mapping, *, partial: bool = False) -> dict:
+    """Validate an entry's fields and return them cleaned.
+
+    Collects every problem before raising :class:`ValidationError`. With
+    ``partial=True`` only the fields present are checked (for updates).
+
+    >>> clean_entry({"kind": "challenge", "text": "  Too few volunteers  "})["text"]
+    'Too few volunteers'
+    """
+    data = normalise_keys(data)
+    problems: list[Problem] = []
+    unknown = sorted(set(data) - set(ENTRY_FIELDS))
+    for field in unknown:
+        problems.append(
+            Problem(field, "unknown_field", f"is not an entry field; use: {_listing(ENTRY_FIELDS)}")
+        )
+    cleaned: dict = {}
+
+    if not partial or "kind" in data:
+        kind = data.get("kind")
+        if kind not in KINDS:
+            found = "nothing" if kind is None else repr(kind)
+            problems.append(
+                Problem("kind", "unknown", f"found {found}; expected one of: {_listing(KINDS)}", kind)
+            )
+        cleaned["kind"] = kind
+
+    if not partial or "text" in data:
+        text = data.get("text")
+        if not isinstance(text, str) or not text.strip():
+            problems.append(Problem("text", "required", "is required and cannot be blank", text))
+        else:
+            text = text.strip()
+            if len(text) > TEXT_MAX:
+                problems.append(
+                    Problem("text", "too_long", f"has {len(text)} characters; at most {TEXT_MAX}")
+                )
+            check_control("text", text, problems)
+        cleaned["text"] = text.strip() if isinstance(text, str) else text
+
+    limits = {
+        "title": TITLE_MAX,
+        "library_service": SERVICE_MAX,
+        "region": REGION_MAX,
+        "created_by": NAME_MAX,
+    }
+    for field, limit in limits.items():
+        if not partial or field in data:
+            cleaned[field] = _optional_text(data, field, limit, problems)
+
+    for field in FACET_FIELDS:
+        if not partial or field in data:
+            cleaned[field] = _labels(data, field, problems)
+
+    if not partial or "status" in data:
+        status = data.get("status") or "published"
+        if status not in STATUSES:
+            problems.append(
+                Problem("status", "unknown", f"{status!r} is not one of: {_listing(STATUSES)}")
+            )
+        cleaned["status"] = status
+
+    if data.get("meetup_id") is not None:
+        cleaned["meetup_id"] = _uuid_text(data["meetup_id"], "meetup_id", problems)
+    elif not partial:
+        cleaned["meetup_id"] = None
+
+    if data.get("id") is not None:
+        cleaned["id"] = _uuid_text(data["id"], "id", problems)
+    if data.get("created_at") is not None:
+        cleaned["created_at"] = _timestamp(data, problems)
+
+    if problems:
+        raise ValidationError(problems)
+    return cleaned
+
+
+def _uuid_text(value: object, field: str, problems: list[Problem]) -> str | None:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        problems.append(Problem(field, "format", f"{value!r} is not a UUID", value))
+        return None
