@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection, func, insert, select, text
 
@@ -133,7 +133,7 @@ def fill_demo(cb: Casebook, *, entries_count: int, seed: int = 1, services: int 
         raise ValidationError([Problem("entries", "range",
                                        f"is {entries_count}; expected 1 to {MAX_ENTRIES}")])
     rng = random.Random(seed)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     span = timedelta(days=365 * years)
     start = now - span
     library_services = service_names(services, rng)
@@ -152,7 +152,7 @@ def fill_demo(cb: Casebook, *, entries_count: int, seed: int = 1, services: int 
                 meetup = rng.choice(meetup_rows) if rng.random() < 0.6 else None
                 if meetup:
                     # Takeaways are logged on the day of their meet-up, during its hours.
-                    day = datetime.combine(meetup["date"], datetime.min.time(), timezone.utc)
+                    day = datetime.combine(meetup["date"], datetime.min.time(), UTC)
                     created = min(day + timedelta(hours=10 + rng.random() * 5), now)
                 else:
                     created = start + timedelta(seconds=rng.random() * span.total_seconds())
@@ -167,7 +167,8 @@ def fill_demo(cb: Casebook, *, entries_count: int, seed: int = 1, services: int 
                     "seq": seq, "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                     "kind": kind, "title": None if rng.random() < 0.3 else themes[0],
                     "text": body, "library_service": service, "region": region,
-                    "meetup_id": meetup and meetup["id"], "created_by": DEMO_ACTOR, "status": "published",
+                    "meetup_id": meetup and meetup["id"], "created_by": DEMO_ACTOR,
+                    "status": "published",
                     "deleted": False, "is_demo": True, "created_at": created,
                     "updated_at": created,
                 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, select
 
@@ -96,11 +96,12 @@ class EntryFilter:
         if self.meetup_id:
             out.append(c.meetup_id == self.meetup_id)
         if self.since:
-            out.append(c.created_at >= datetime.combine(self.since, time(), timezone.utc))
+            out.append(c.created_at >= datetime.combine(self.since, time(), UTC))
         if self.until:
-            end = datetime.combine(self.until + timedelta(days=1), time(), timezone.utc)
+            end = datetime.combine(self.until + timedelta(days=1), time(), UTC)
             out.append(c.created_at < end)
-        for facet, values in (("theme", self.themes), ("offer", self.offers), ("skill", self.skills)):
+        labelled_by = (("theme", self.themes), ("offer", self.offers), ("skill", self.skills))
+        for facet, values in labelled_by:
             if values:
                 labelled = select(entry_labels.c.entry_seq).where(
                     entry_labels.c.facet == facet, entry_labels.c.value.in_(values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, insert, select
 
@@ -73,7 +73,7 @@ def add_meetup(cb: Casebook, *, title: str, date: date | str, host_network: str 
     with cb.write() as conn:
         conn.execute(
             insert(meetups).values(
-                id=meetup_id, is_demo=is_demo, created_at=datetime.now(timezone.utc), **values
+                id=meetup_id, is_demo=is_demo, created_at=datetime.now(UTC), **values
             )
         )
     return get_meetup(cb, meetup_id)
@@ -85,6 +85,11 @@ def get_meetup(cb: Casebook, meetup_id: str) -> Meetup:
     if row is None:
         raise NotFound(f"no meet-up has id {meetup_id}")
     return Meetup(**{**row._mapping, "is_demo": bool(row.is_demo)})
+
+
+def count_meetups(cb: Casebook) -> int:
+    with cb.read() as conn:
+        return conn.execute(select(func.count()).select_from(meetups)).scalar_one()
 
 
 def list_meetups(cb: Casebook, *, limit: int = 200) -> list[tuple[Meetup, int]]:

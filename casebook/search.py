@@ -26,6 +26,18 @@ _TERM = re.compile(r"\w+(?:-\w+)*")
 JOINED_FORMS = {"wifi": "wi fi", "email": "e mail", "emails": "e mails", "ebook": "e book",
                 "ebooks": "e books", "online": "on line"}
 MAX_LIMIT = 1000
+# PostgreSQL's english configuration ignores these words; SQLite's FTS5 would
+# demand them. Dropping them from every query makes both backends agree.
+STOP_WORDS = frozenset("""
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what
+    which who whom this that these those am is are was were be been being have has had
+    having do does did doing a an the and but if or because as until while of at by for
+    with about against between into through during before after above below to from up
+    down in out on off over under again further then once here there when where why how
+    all any both each few more most other some such no nor not only own same so than too
+    very s t can will just don should now
+""".split())
 _FTS = table("entries_fts", column("rowid"))
 
 
@@ -48,6 +60,8 @@ def query_terms(query: str) -> list[tuple[str, ...]]:
     for term in _TERM.findall((query or "").lower()):
         if "-" in term:
             terms.append((term.replace("-", " "), term.replace("-", "")))
+        elif term in STOP_WORDS:
+            continue
         elif term in JOINED_FORMS:
             terms.append((term, JOINED_FORMS[term]))
         else:
@@ -71,7 +85,7 @@ def search(cb: Casebook, query: str, where: EntryFilter | None = None, *,
            limit: int = 20) -> list[Hit]:
     """Entries containing every word of ``query``, best matches first.
 
-    >>> [h.entry.title for h in search(cb, "open wifi", EntryFilter(kinds="challenge"))]  # doctest: +SKIP
+    >>> hits = search(cb, "open wifi", EntryFilter(kinds="challenge"))  # doctest: +SKIP
     """
     terms = query_terms(query)
     problems = []

@@ -16,13 +16,8 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -30,6 +25,10 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from .errors import DatabaseUnavailable, NotACasebook, SchemaTooNew
 
 DEFAULT_PATH = Path("var") / "casebook.db"
+# The newest migration's id. Known here so that opening an up-to-date casebook
+# needs no Alembic import (a quarter of a second on every command and kernel);
+# a test checks it against the migration scripts.
+SCHEMA_HEAD = "0002"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any fixed number: concurrent openers of one PostgreSQL casebook take turns on it.
@@ -45,20 +44,21 @@ def default_url() -> str:
     return os.environ.get("CASEBOOK_DB") or f"sqlite:///{DEFAULT_PATH}"
 
 
-@cache
-def _alembic_scripts() -> ScriptDirectory:
-    return ScriptDirectory(str(MIGRATIONS))
+def _alembic_config():
+    # Imported here: only an upgrade needs Alembic.
+    from alembic.config import Config
 
-
-def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
-def head_revision() -> str:
-    """The newest schema revision this version of the software knows."""
-    return _alembic_scripts().get_current_head()
+def known_revisions() -> list[str]:
+    """Every schema revision this software knows, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    return [s.revision for s in reversed(list(scripts.walk_revisions()))]
 
 
 class Casebook:
@@ -96,8 +96,11 @@ class Casebook:
                 yield conn
 
     def revision(self) -> str | None:
+        """The schema revision the database is at; None for a new, empty database."""
         with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -188,7 +191,9 @@ def _check_sqlite_file(path: Path) -> None:
         if path == DEFAULT_PATH or path.resolve() == DEFAULT_PATH.resolve():
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.parent.is_dir():
-            raise NotACasebook(f"cannot create casebook {path}: folder {path.parent} does not exist")
+            raise NotACasebook(
+                f"cannot create casebook {path}: folder {path.parent} does not exist"
+            )
         return
     with path.open("rb") as handle:
         header = handle.read(len(_SQLITE_MAGIC))
@@ -226,27 +231,28 @@ def _check_is_casebook(casebook: Casebook) -> None:
 
 
 def _upgrade(casebook: Casebook) -> None:
-    scripts = _alembic_scripts()
-    head = scripts.get_current_head()
     current = casebook.revision()
-    if current == head:
+    if current == SCHEMA_HEAD:
         return
-    if current is not None and current not in {s.revision for s in scripts.walk_revisions()}:
+    if current is not None and current not in known_revisions():
         raise SchemaTooNew(
             f"casebook {casebook.describe()} has schema revision {current}, "
-            f"newer than this software's {head}; upgrade the software"
+            f"newer than this software's {SCHEMA_HEAD}; upgrade the software"
         )
+    _migrate(casebook, "head")
+
+
+def _migrate(casebook: Casebook, target: str) -> None:
+    from alembic import command
+
     config = _alembic_config()
     with casebook.write() as conn:
         if casebook.dialect == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK_KEY})
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, target)
 
 
 def migrate_to(casebook: Casebook, revision: str) -> None:
     """Upgrade the schema only as far as ``revision`` (tests use it to build old casebooks)."""
-    config = _alembic_config()
-    with casebook.write() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    _migrate(casebook, revision)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .errors import Problem, ValidationError
 from .taxonomy import FACETS, KINDS, STATUSES
@@ -138,8 +138,8 @@ def _timestamp(data: Mapping, problems: list[Problem]) -> datetime | None:
             return None
     if stamp is not None and stamp.tzinfo is None:
         # A time with no zone is taken as UTC: the casebook stores UTC throughout.
-        stamp = stamp.replace(tzinfo=timezone.utc)
-    return stamp.astimezone(timezone.utc) if stamp else None
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC) if stamp else None
 
 
 def normalise_keys(data: Mapping) -> dict:
@@ -170,7 +170,8 @@ def clean_entry(data: Mapping, *, partial: bool = False) -> dict:
         if kind not in KINDS:
             found = "nothing" if kind is None else repr(kind)
             problems.append(
-                Problem("kind", "unknown", f"found {found}; expected one of: {_listing(KINDS)}", kind)
+                Problem("kind", "unknown", f"found {found}; expected one of: {_listing(KINDS)}",
+                        kind)
             )
         cleaned["kind"] = kind
 

@@ -1,0 +1,52 @@
+# The two commands of the README's Quick start: `make app` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8866
+# Debian packages the tests need; installed when missing and we are root.
+TEST_DEBS :=
+
+.PHONY: app test lint clean venv
+
+# Kernels run in notebooks/, so the default casebook is named by absolute path.
+app: export CASEBOOK_DB ?= sqlite:///$(CURDIR)/var/casebook.db
+app: $(VENV)/.installed-app
+	$(BIN)/casebook init
+	$(BIN)/voila notebooks/welcome.ipynb --no-browser --port=$(PORT) --Voila.ip=$(HOST) \
+		--strip_sources=True --show_tracebacks=False
+
+test: $(VENV)/.installed-test
+	@$(MAKE) --no-print-directory debs DEBS="$(TEST_DEBS)"
+	$(BIN)/ruff check casebook widgets tests benchmarks
+	@# The notebooks run against a throw-away casebook, never the real one in var/.
+	CASEBOOK_DB="sqlite:///$$(mktemp -d)/casebook.db" $(BIN)/pytest tests notebooks --nbval-lax
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check casebook widgets tests benchmarks
+
+# Debian's python3 lacks venv/ensurepip until python3-venv is installed.
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || $(MAKE) --no-print-directory debs DEBS=python3-venv
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-app: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed-app
+
+debs:
+	@missing=""; for p in $(DEBS); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+		else echo "Please install these Debian packages:$$missing" >&2; exit 1; fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
