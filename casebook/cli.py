@@ -13,6 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from sqlalchemy.exc import DBAPIError
+
 from . import entries as entry_api
 from .demo import fill_demo
 from .errors import CasebookError, ValidationError
@@ -76,9 +78,16 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    casebook = _open(args)
     if args.jsonl:
-        return _add_jsonl(casebook, args.jsonl)
+        given = [f"--{name}" for name in ("kind", "text", "title", "theme", "offer", "skill",
+                                          "service", "region", "meetup", "by", "status")
+                 if getattr(args, name) is not None]
+        if given:
+            raise CasebookError(
+                f"--jsonl reads every field from its lines; drop {', '.join(given)}"
+            )
+        return _add_jsonl(_open(args), args.jsonl)
+    casebook = _open(args)
     missing = [flag for flag, value in (("--kind", args.kind), ("--text", args.text))
                if value is None]
     if missing:
@@ -227,6 +236,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"casebook {args.command}: {exc}", file=sys.stderr)
     except CasebookError as exc:
         print(f"casebook {args.command}: {exc}", file=sys.stderr)
+    except DBAPIError as exc:
+        # Not the user's input but the database (full disk, server gone): still one line.
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        print(f"casebook {args.command}: database error: {reason}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"casebook {args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "),
               file=sys.stderr)

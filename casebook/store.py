@@ -141,6 +141,8 @@ def _parse(url: str) -> URL:
             "or postgresql+psycopg://user@host/dbname"
         ) from exc
     backend = parsed.get_backend_name()
+    if backend == "postgres":  # the scheme Heroku-style URLs use
+        parsed, backend = parsed.set(drivername="postgresql+psycopg"), "postgresql"
     if backend == "postgresql" and parsed.drivername != "postgresql+psycopg":
         # Only psycopg 3 is installed; say so rather than fail on a missing module.
         parsed = parsed.set(drivername="postgresql+psycopg")

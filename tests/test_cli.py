@@ -98,6 +98,11 @@ def test_jsonl_from_stdin_with_all_good_lines_exits_0(sqlite_url):
     assert result.returncode == 0 and len(result.stdout.split()) == 5
 
 
+def test_jsonl_does_not_mix_with_field_options(sqlite_url):
+    result = run_cli("add", "--db", sqlite_url, "--jsonl", "-", "--kind", "note", input="")
+    assert result.returncode == 2 and "drop --kind" in result.stderr
+
+
 def test_missing_jsonl_file_is_one_line(sqlite_url):
     result = run_cli("add", "--db", sqlite_url, "--jsonl", "/no/such/file.jsonl")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
