@@ -19,6 +19,7 @@ from . import entries as entry_api
 from .demo import fill_demo
 from .errors import CasebookError, ValidationError
 from .filters import EntryFilter
+from .redaction import redact
 from .search import search
 from .store import Casebook, default_url, open_casebook
 from .taxonomy import KINDS, OFFERS, SKILLS, STATUSES, THEMES
@@ -165,6 +166,15 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_redact(args: argparse.Namespace) -> int:
+    result = redact(sys.stdin.read())
+    sys.stdout.write(result.text)
+    if args.report:
+        summary = ", ".join(f"{kind}: {n}" for kind, n in sorted(result.counts.items()))
+        print(f"removed {summary or 'nothing'}", file=sys.stderr)
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     summary = fill_demo(_open(args), entries_count=args.entries, seed=args.seed)
     print(f"added {summary.entries} demo entries from {summary.services} library services "
@@ -219,6 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
     history = command("history", cmd_history, "Print every revision of one entry, oldest first.")
     history.add_argument("id", help="the entry's UUID")
     history.add_argument("--format", choices=("table", "jsonl"), default="table")
+
+    scrub = command("redact", cmd_redact, "Copy stdin to stdout with personal data (emails, "
+                                          "phone numbers, postcodes, NI, NHS, card and bank "
+                                          "numbers, dates of birth, names after a title) "
+                                          "replaced by placeholders such as [PHONE].")
+    scrub.add_argument("--report", action="store_true",
+                       help="also say on stderr what kinds were removed and how many")
 
     demo = command("demo", cmd_demo, "Fill the casebook with synthetic demo meet-ups and "
                                      "entries over 5 years and about 150 library services.")

@@ -24,6 +24,7 @@ from .filters import EntryFilter
 from .schema import entries, entry_labels, entry_revisions, meetups
 from .store import Casebook
 from .taxonomy import FACETS
+from .redaction import merge_counts, redact
 from .validation import FACET_FIELDS, clean_entry
 
 # The fields a revision records, in the order people read them.
@@ -65,6 +66,7 @@ class Entry:
     is_demo: bool
     created_at: datetime
     updated_at: datetime
+    redactions: dict[str, int]
 
     def to_dict(self) -> dict:
         """Plain JSON-ready values: lists for labels, ISO 8601 UTC for times."""
@@ -152,13 +154,32 @@ def _check_references(conn: Connection, cleaned: Mapping, *, new: bool) -> None:
         raise ValidationError(problems)
 
 
+def clean_and_redact(data: Mapping, *, partial: bool = False) -> tuple[dict, dict[str, int]]:
+    """Validate an entry's fields, then replace personal data in its title and text.
+
+    Returns the cleaned fields and the counts of what was removed. Every path
+    that stores an entry comes through here, so nothing identifying is stored.
+    """
+    cleaned = clean_entry(data, partial=partial)
+    counts: dict[str, int] = {}
+    for name in ("title", "text"):
+        if cleaned.get(name):
+            result = redact(cleaned[name])
+            cleaned[name] = result.text
+            counts = merge_counts(counts, result.counts)
+    if counts:
+        # A placeholder can be longer than what it replaced: check the limits again.
+        clean_entry({k: cleaned[k] for k in ("title", "text") if k in cleaned}, partial=True)
+    return cleaned, counts
+
+
 def add_entry(cb: Casebook, data: Mapping, *, actor: str | None = None,
               is_demo: bool = False) -> Entry:
-    """Validate and store a new entry; returns it with its new UUID.
+    """Validate, redact and store a new entry; returns it with its new UUID.
 
     Raises :class:`ValidationError` listing every problem; nothing is written then.
     """
-    cleaned = clean_entry(data)
+    cleaned, redactions = clean_and_redact(data)
     now = _now()
     created_at = cleaned.pop("created_at", None) or now
     entry_id = cleaned.pop("id", None) or str(uuid.uuid4())
@@ -169,6 +190,7 @@ def add_entry(cb: Casebook, data: Mapping, *, actor: str | None = None,
             .values(
                 id=entry_id,
                 is_demo=is_demo,
+                redactions=redactions,
                 deleted=False,
                 created_at=created_at,
                 updated_at=now,
@@ -191,7 +213,7 @@ def update_entry(cb: Casebook, entry_id: str, changes: Mapping, *,
 
     Changing nothing records nothing. A deleted entry must be restored first.
     """
-    cleaned = clean_entry(changes, partial=True)
+    cleaned, redactions = clean_and_redact(changes, partial=True)
     cleaned.pop("id", None)
     cleaned.pop("created_at", None)
     with cb.write() as conn:
@@ -208,6 +230,8 @@ def update_entry(cb: Casebook, entry_id: str, changes: Mapping, *,
         if not changed:
             return before
         now = _now()
+        if redactions:
+            columns["redactions"] = merge_counts(before.redactions, redactions)
         conn.execute(update(entries).where(entries.c.seq == seq).values(updated_at=now, **columns))
         _write_labels(conn, seq, cleaned)
         _record(conn, seq, "update", actor, changed, now)
@@ -330,6 +354,7 @@ def _load(conn: Connection, seqs: Sequence[int]) -> list[Entry]:
             is_demo=bool(row.is_demo),
             created_at=row.created_at,
             updated_at=row.updated_at,
+            redactions=dict(row.redactions or {}),
         )
         for seq in seqs
         if (row := rows.get(seq)) is not None

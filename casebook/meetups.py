@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select
 
 from .errors import NotFound, Problem, ValidationError
 from .schema import entries, meetups
+from .redaction import redact
 from .store import Casebook
 from .validation import TITLE_MAX, check_control
 
@@ -57,11 +58,13 @@ def _clean(title: object, when: object, host_network: object, notes: object) -> 
             check_control(name, str(value), problems)
     if problems:
         raise ValidationError(problems)
+    # Meet-up notes are free text like entries, so personal data is removed the same way.
+    notes = redact((notes or "").strip()).text or None
     return {
-        "title": title,
+        "title": redact(title).text,
         "date": when,
         "host_network": (host_network or "").strip() or None,
-        "notes": (notes or "").strip() or None,
+        "notes": notes,
     }
 
 

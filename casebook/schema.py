@@ -30,6 +30,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 
 
@@ -93,6 +94,8 @@ entries = Table(
     Column("is_demo", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # Kinds of personal data removed before storing, with counts: {"PHONE": 1}.
+    Column("redactions", JSON, nullable=False, default=dict, server_default=text("'{}'")),
     Index("ix_entries_created_at", "created_at"),
     Index("ix_entries_kind_created_at", "kind", "created_at"),
     Index("ix_entries_library_service", "library_service"),
