@@ -110,7 +110,8 @@ _TITLE_NAME = re.compile(
     rf"\b(?:Mrs|Mr|Ms|Miss|Mx|Dr)\.?\s+"
     rf"((?:[A-Z]\.?\s+){{0,2}}{_NAME_WORD}(?:\s+{_NAME_WORD})?)"
 )
-_PERSON = (r"(?:man|woman|lady|gentleman|gent|chap|guy|girl|boy|person|someone|somebody"
+# Case-insensitive, since a note may start with one: "Lady called Gwen Hale came in".
+_PERSON = (r"(?i:man|woman|lady|gentleman|gent|chap|guy|girl|boy|person|someone|somebody"
            r"|customer|learner|client|user|resident|visitor|member|volunteer|carer|neighbour"
            r"|friend|son|daughter|husband|wife|partner|mum|dad|mother|father|grandson"
            r"|granddaughter|grandmother|grandfather|nan|brother|sister|student|patron)")
