@@ -21,6 +21,7 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from .entries import TRACKED
 from .errors import Problem, ValidationError
+from .resources import recognise_resources
 from .schema import entries, entry_labels, entry_revisions, meetups
 from .store import Casebook
 from .taxonomy import KINDS, OFFERS, SKILLS, THEMES
@@ -174,7 +175,7 @@ def fill_demo(cb: Casebook, *, entries_count: int, seed: int = 1, services: int 
                 }
                 rows.append(row)
                 for facet, values in (("theme", themes), ("offer", sorted(set(offers))),
-                                      ("skill", skills)):
+                                      ("skill", skills), ("resource", recognise_resources(body))):
                     labels.extend({"entry_seq": seq, "facet": facet, "value": v} for v in values)
                 state = {**{k: row.get(k) for k in TRACKED}, "themes": themes,
                          "offers": sorted(set(offers), key=OFFERS.index),

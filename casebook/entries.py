@@ -23,6 +23,7 @@ from .errors import NotFound, Problem, ValidationError
 from .filters import EntryFilter
 from .schema import entries, entry_labels, entry_revisions, meetups
 from .store import Casebook
+from .resources import KNOWN_RESOURCES, recognise_resources
 from .taxonomy import FACETS
 from .redaction import merge_counts, redact
 from .validation import FACET_FIELDS, clean_entry
@@ -42,6 +43,9 @@ TRACKED = (
     "status",
     "deleted",
 )
+# Every labelled field and its facet in entry_labels; resources are derived.
+LABEL_FIELDS = {**FACET_FIELDS, "resources": "resource"}
+_LABEL_ORDER = {**FACETS, "resource": tuple(KNOWN_RESOURCES)}
 _COLUMNS = ("kind", "title", "text", "library_service", "region", "meetup_id", "created_by",
             "status")
 
@@ -57,6 +61,7 @@ class Entry:
     themes: tuple[str, ...]
     offers: tuple[str, ...]
     skills: tuple[str, ...]
+    resources: tuple[str, ...]  # recognised in the title and text, never typed in
     library_service: str | None
     region: str | None
     meetup_id: str | None
@@ -71,7 +76,7 @@ class Entry:
     def to_dict(self) -> dict:
         """Plain JSON-ready values: lists for labels, ISO 8601 UTC for times."""
         data = asdict(self)
-        for name in ("themes", "offers", "skills"):
+        for name in ("themes", "offers", "skills", "resources"):
             data[name] = list(data[name])
         for name in ("created_at", "updated_at"):
             data[name] = _iso(data[name])
@@ -126,7 +131,7 @@ def _record(conn: Connection, seq: int, action: str, actor: str | None, changes:
 
 
 def _write_labels(conn: Connection, seq: int, cleaned: Mapping) -> None:
-    for field_name, facet in FACET_FIELDS.items():
+    for field_name, facet in LABEL_FIELDS.items():
         if field_name not in cleaned:
             continue
         conn.execute(
@@ -180,6 +185,7 @@ def add_entry(cb: Casebook, data: Mapping, *, actor: str | None = None,
     Raises :class:`ValidationError` listing every problem; nothing is written then.
     """
     cleaned, redactions = clean_and_redact(data)
+    cleaned["resources"] = recognise_resources(cleaned.get("title"), cleaned["text"])
     now = _now()
     created_at = cleaned.pop("created_at", None) or now
     entry_id = cleaned.pop("id", None) or str(uuid.uuid4())
@@ -224,6 +230,9 @@ def update_entry(cb: Casebook, entry_id: str, changes: Mapping, *,
             )
         _check_references(conn, cleaned, new=False)
         seq = _seq(conn, entry_id)
+        if "title" in cleaned or "text" in cleaned:
+            cleaned["resources"] = recognise_resources(cleaned.get("title", before.title),
+                                                       cleaned.get("text", before.text))
         columns = {name: cleaned[name] for name in _COLUMNS if name in cleaned}
         after_state = {**_state(before), **{k: v for k, v in cleaned.items() if k in TRACKED}}
         changed = _diff(_state(before), after_state)
@@ -335,7 +344,8 @@ def _load(conn: Connection, seqs: Sequence[int]) -> list[Entry]:
     ):
         labels[(r.entry_seq, r.facet)].append(r.value)
     for (_, facet), values in labels.items():
-        values.sort(key=lambda v: FACETS[facet].index(v) if v in FACETS[facet] else len(v))
+        order = _LABEL_ORDER.get(facet, ())
+        values.sort(key=lambda v: (order.index(v) if v in order else len(order), v))
     return [
         Entry(
             id=row.id,
@@ -345,6 +355,7 @@ def _load(conn: Connection, seqs: Sequence[int]) -> list[Entry]:
             themes=tuple(labels[(seq, "theme")]),
             offers=tuple(labels[(seq, "offer")]),
             skills=tuple(labels[(seq, "skill")]),
+            resources=tuple(labels[(seq, "resource")]),
             library_service=row.library_service,
             region=row.region,
             meetup_id=row.meetup_id,

@@ -137,3 +137,12 @@ def test_meetup_needs_title_and_date(casebook):
     with pytest.raises(ValidationError) as caught:
         add_meetup(casebook, title=" ", date="24/03/2025")
     assert {p.field for p in caught.value.problems} == {"title", "date"}
+
+
+def test_resources_named_in_an_entry_are_recognised_and_kept_up_to_date(casebook):
+    entry = add_entry(casebook, {"kind": "resource", "title": "Free data",
+                                 "text": "Learn My Way and National Databank SIMs; the Device Bank"})
+    assert entry.resources == ("Learn My Way", "National Databank", "National Device Bank")
+    changed = update_entry(casebook, entry.id, {"text": "Now we use Digital Unite"})
+    assert changed.resources == ("Digital Unite",)
+    assert get_entry(casebook, entry.id).resources == ("Digital Unite",)
