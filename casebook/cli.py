@@ -19,6 +19,7 @@ from . import entries as entry_api
 from .demo import fill_demo
 from .errors import CasebookError, ValidationError
 from .filters import EntryFilter
+from .meetup_notes import read_notes, save_notes
 from .redaction import redact
 from .search import search
 from .store import Casebook, default_url, open_casebook
@@ -166,6 +167,42 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_notes(args: argparse.Namespace) -> int:
+    with open(args.file, encoding="utf-8-sig") as handle:
+        document = handle.read()
+    notes = read_notes(document, meetup_title=args.meetup_title, when=args.date)
+    if args.dry_run:
+        # Shown as they would be stored: with personal data already replaced.
+        rows = [{**d.to_dict(), "title": d.title and redact(d.title).text,
+                 "text": redact(d.text).text} for d in notes.drafts]
+        if args.format == "jsonl":
+            for row in rows:
+                print(json.dumps(row, ensure_ascii=False))
+            return 0
+        print(f"Meet-up: {notes.title} ({notes.date}); {len(rows)} drafts, nothing saved")
+        for row in rows:
+            print(_draft_line(row))
+        return 0
+    saved = save_notes(_open(args), notes, host_network=args.host_network, actor=args.by)
+    if args.format == "jsonl":
+        for entry in saved.entries:
+            print(json.dumps(entry.to_dict(), ensure_ascii=False))
+        return 0
+    review = sum(d.needs_review for d in notes.drafts)
+    print(f"saved {len(saved.entries)} draft entries to meet-up {saved.meetup.id} "
+          f"({saved.meetup.title}, {saved.meetup.date}); {review} flagged for review")
+    return 0
+
+
+def _draft_line(row: dict) -> str:
+    flag = "review" if row["needs_review"] else ""
+    themes = ", ".join(row["themes"]) or "-"
+    words = (row["title"] + ": " if row["title"] else "") + row["text"].replace("\n", " ")
+    if len(words) > 60:
+        words = words[:59] + "…"
+    return f"line {row['line']:<4} {row['kind']:<13} {flag:<6} [{themes}] {words}"
+
+
 def cmd_redact(args: argparse.Namespace) -> int:
     result = redact(sys.stdin.read())
     sys.stdout.write(result.text)
@@ -229,6 +266,21 @@ def build_parser() -> argparse.ArgumentParser:
     history = command("history", cmd_history, "Print every revision of one entry, oldest first.")
     history.add_argument("id", help="the entry's UUID")
     history.add_argument("--format", choices=("table", "jsonl"), default="table")
+
+    notes = command("import-notes", cmd_import_notes,
+                    "Read a meet-up write-up (Markdown or plain text) and save each bullet, "
+                    "numbered item or story as a draft entry of a new meet-up.")
+    notes.add_argument("file", metavar="FILE", help="the notes (UTF-8 text or Markdown)")
+    notes.add_argument("--meetup-title", metavar="T", help="the meet-up's title, if the notes "
+                       "have no title line (or to override it)")
+    notes.add_argument("--date", type=_date, metavar="YYYY-MM-DD",
+                       help="the meet-up's date, if the notes have no date line")
+    notes.add_argument("--host-network", metavar="NAME", help="the network that held it")
+    notes.add_argument("--by", metavar="NAME", help="who is importing (recorded in history)")
+    notes.add_argument("--dry-run", action="store_true",
+                       help="print the drafts (personal data already removed); save nothing")
+    notes.add_argument("--format", choices=("table", "jsonl"), default="table",
+                       help="table (default) or jsonl: one JSON object per draft or entry")
 
     scrub = command("redact", cmd_redact, "Copy stdin to stdout with personal data (emails, "
                                           "phone numbers, postcodes, NI, NHS, card and bank "

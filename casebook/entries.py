@@ -14,18 +14,18 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from .errors import NotFound, Problem, ValidationError
 from .filters import EntryFilter
+from .redaction import merge_counts, redact
+from .resources import KNOWN_RESOURCES, recognise_resources
 from .schema import entries, entry_labels, entry_revisions, meetups
 from .store import Casebook
-from .resources import KNOWN_RESOURCES, recognise_resources
 from .taxonomy import FACETS
-from .redaction import merge_counts, redact
 from .validation import FACET_FIELDS, clean_entry
 
 # The fields a revision records, in the order people read them.
@@ -184,32 +184,60 @@ def add_entry(cb: Casebook, data: Mapping, *, actor: str | None = None,
 
     Raises :class:`ValidationError` listing every problem; nothing is written then.
     """
-    cleaned, redactions = clean_and_redact(data)
-    cleaned["resources"] = recognise_resources(cleaned.get("title"), cleaned["text"])
+    return add_entries(cb, [data], actor=actor, is_demo=is_demo)[0]
+
+
+def add_entries(cb: Casebook, items: Sequence[Mapping], *, actor: str | None = None,
+                is_demo: bool = False) -> list[Entry]:
+    """Store several new entries in one transaction: all of them or, if any is bad, none.
+
+    Problems from every item are collected first; each carries its position
+    (from 1) in ``row``.
+    """
+    prepared, problems = [], []
+    for row, data in enumerate(items, start=1):
+        try:
+            cleaned, redactions = clean_and_redact(data)
+        except ValidationError as exc:
+            problems.extend(replace(p, row=row) for p in exc.problems)
+            continue
+        cleaned["resources"] = recognise_resources(cleaned.get("title"), cleaned["text"])
+        prepared.append((cleaned, redactions))
+    if problems:
+        raise ValidationError(problems if len(items) > 1 else
+                              [replace(p, row=None) for p in problems])
+    added = []
+    with cb.write() as conn:
+        for cleaned, redactions in prepared:
+            added.append(_insert(conn, cleaned, redactions, actor, is_demo))
+    return added
+
+
+def _insert(conn: Connection, cleaned: dict, redactions: dict, actor: str | None,
+            is_demo: bool) -> Entry:
     now = _now()
     created_at = cleaned.pop("created_at", None) or now
     entry_id = cleaned.pop("id", None) or str(uuid.uuid4())
-    with cb.write() as conn:
-        _check_references(conn, {**cleaned, "id": entry_id}, new=True)
-        seq = conn.execute(
-            insert(entries)
-            .values(
-                id=entry_id,
-                is_demo=is_demo,
-                redactions=redactions,
-                deleted=False,
-                created_at=created_at,
-                updated_at=now,
-                **{name: cleaned[name] for name in _COLUMNS},
-            )
-            .returning(entries.c.seq)
-        ).scalar_one()
-        _write_labels(conn, seq, cleaned)
-        entry = _load(conn, [seq])[0]
-        # A creation records only the fields given values, not a wall of empty ones.
-        created = {k: v for k, v in _diff(_state(None), _state(entry)).items()
-                   if v[1] not in (None, [], False)}
-        _record(conn, seq, "create", actor or entry.created_by, created, now)
+    _check_references(conn, {**cleaned, "id": entry_id}, new=True)
+    seq = conn.execute(
+        insert(entries)
+        .values(
+            id=entry_id,
+            is_demo=is_demo,
+            redactions=redactions,
+            deleted=False,
+            created_at=created_at,
+            updated_at=now,
+            **{name: cleaned[name] for name in _COLUMNS},
+        )
+        .returning(entries.c.seq)
+    ).scalar_one()
+    _write_labels(conn, seq, cleaned)
+    entry = _load(conn, [seq])[0]
+    # A creation records only the fields given values, not a wall of empty ones.
+    created = {k: v for k, v in _diff(_state(None), _state(entry)).items()
+               if v[1] not in (None, [], False)}
+    _record(conn, seq, "create", actor or entry.created_by, created, now)
     return entry
 
 

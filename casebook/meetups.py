@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, insert, select
 
 from .errors import NotFound, Problem, ValidationError
-from .schema import entries, meetups
 from .redaction import redact
+from .schema import entries, meetups
 from .store import Casebook
 from .validation import TITLE_MAX, check_control
 

@@ -11,6 +11,7 @@ import yaml
 
 from casebook import add_entry, add_meetup, entry_history, get_entry, update_entry
 from casebook.redaction import KINDS, luhn_is_valid, nhs_number_is_valid, redact
+
 from conftest import run_cli
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "redaction_corpus.yaml")
