@@ -140,8 +140,8 @@ def test_meetup_needs_title_and_date(casebook):
 
 
 def test_resources_named_in_an_entry_are_recognised_and_kept_up_to_date(casebook):
-    entry = add_entry(casebook, {"kind": "resource", "title": "Free data",
-                                 "text": "Learn My Way and National Databank SIMs; the Device Bank"})
+    text = "Learn My Way and National Databank SIMs; the Device Bank"
+    entry = add_entry(casebook, {"kind": "resource", "title": "Free data", "text": text})
     assert entry.resources == ("Learn My Way", "National Databank", "National Device Bank")
     changed = update_entry(casebook, entry.id, {"text": "Now we use Digital Unite"})
     assert changed.resources == ("Digital Unite",)
