@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 
@@ -340,6 +340,30 @@ def list_entries(cb: Casebook, where: EntryFilter | None = None, *, limit: int =
             .offset(offset)
         ).scalars().all()
         return load_entries(conn, seqs)
+
+
+def iter_entries(cb: Casebook, where: EntryFilter | None = None, *,
+                 batch: int = 2_000) -> Iterator[Entry]:
+    """Every matching entry in the order they were added, a batch at a time.
+
+    Pages by key rather than by offset, so the millionth entry costs no more
+    to reach than the first, and memory stays flat however many there are.
+    """
+    where = where or EntryFilter()
+    last = 0
+    while True:
+        with cb.read() as conn:
+            seqs = conn.execute(
+                select(entries.c.seq)
+                .where(entries.c.seq > last, *where.clauses())
+                .order_by(entries.c.seq)
+                .limit(batch)
+            ).scalars().all()
+            page = _load(conn, seqs)
+        yield from page
+        if len(seqs) < batch:
+            return
+        last = seqs[-1]
 
 
 def _seq(conn: Connection, entry_id: str) -> int:
