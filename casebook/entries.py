@@ -209,12 +209,18 @@ def add_entries(cb: Casebook, items: Sequence[Mapping], *, actor: str | None = N
     added = []
     with cb.write() as conn:
         for cleaned, redactions in prepared:
-            added.append(_insert(conn, cleaned, redactions, actor, is_demo))
+            added.append(insert_entry(conn, cleaned, redactions, actor=actor, is_demo=is_demo))
     return added
 
 
-def _insert(conn: Connection, cleaned: dict, redactions: dict, actor: str | None,
-            is_demo: bool) -> Entry:
+def insert_entry(conn: Connection, cleaned: dict, redactions: dict, *,
+                 actor: str | None = None, is_demo: bool = False, deleted: bool = False,
+                 updated_at: datetime | None = None) -> Entry:
+    """Insert one cleaned, redacted entry inside an open write transaction.
+
+    ``updated_at`` and ``deleted`` are for merges, which keep another
+    casebook's timestamps and deletions; a new entry has neither.
+    """
     now = _now()
     created_at = cleaned.pop("created_at", None) or now
     entry_id = cleaned.pop("id", None) or str(uuid.uuid4())
@@ -225,9 +231,9 @@ def _insert(conn: Connection, cleaned: dict, redactions: dict, actor: str | None
             id=entry_id,
             is_demo=is_demo,
             redactions=redactions,
-            deleted=False,
+            deleted=deleted,
             created_at=created_at,
-            updated_at=now,
+            updated_at=updated_at or now,
             **{name: cleaned[name] for name in _COLUMNS},
         )
         .returning(entries.c.seq)
@@ -239,6 +245,34 @@ def _insert(conn: Connection, cleaned: dict, redactions: dict, actor: str | None
                if v[1] not in (None, [], False)}
     _record(conn, seq, "create", actor or entry.created_by, created, now)
     return entry
+
+
+def change_entry(conn: Connection, before: Entry, cleaned: dict, redactions: dict, *,
+                 actor: str | None, action: str = "update",
+                 updated_at: datetime | None = None) -> Entry:
+    """Apply cleaned changes to an entry inside an open write transaction.
+
+    Records one revision with each changed field's old and new value, and
+    returns the entry as it now is; changing nothing records nothing.
+    """
+    _check_references(conn, cleaned, new=False)
+    if "title" in cleaned or "text" in cleaned:
+        cleaned["resources"] = recognise_resources(cleaned.get("title", before.title),
+                                                   cleaned.get("text", before.text))
+    changed = _diff(_state(before), {**_state(before),
+                                     **{k: v for k, v in cleaned.items() if k in TRACKED}})
+    if not changed:
+        return before
+    now = _now()
+    seq = _seq(conn, before.id)
+    columns = {name: cleaned[name] for name in (*_COLUMNS, "deleted") if name in cleaned}
+    if redactions:
+        columns["redactions"] = merge_counts(before.redactions, redactions)
+    conn.execute(update(entries).where(entries.c.seq == seq)
+                 .values(updated_at=updated_at or now, **columns))
+    _write_labels(conn, seq, cleaned)
+    _record(conn, seq, action, actor, changed, now)
+    return _load(conn, [seq])[0]
 
 
 def update_entry(cb: Casebook, entry_id: str, changes: Mapping, *,
@@ -256,38 +290,14 @@ def update_entry(cb: Casebook, entry_id: str, changes: Mapping, *,
             raise ValidationError(
                 [Problem("id", "deleted", f"entry {entry_id} is deleted; restore it first")]
             )
-        _check_references(conn, cleaned, new=False)
-        seq = _seq(conn, entry_id)
-        if "title" in cleaned or "text" in cleaned:
-            cleaned["resources"] = recognise_resources(cleaned.get("title", before.title),
-                                                       cleaned.get("text", before.text))
-        columns = {name: cleaned[name] for name in _COLUMNS if name in cleaned}
-        after_state = {**_state(before), **{k: v for k, v in cleaned.items() if k in TRACKED}}
-        changed = _diff(_state(before), after_state)
-        if not changed:
-            return before
-        now = _now()
-        if redactions:
-            columns["redactions"] = merge_counts(before.redactions, redactions)
-        conn.execute(update(entries).where(entries.c.seq == seq).values(updated_at=now, **columns))
-        _write_labels(conn, seq, cleaned)
-        _record(conn, seq, "update", actor, changed, now)
-        return _load(conn, [seq])[0]
+        return change_entry(conn, before, cleaned, redactions, actor=actor)
 
 
 def _set_deleted(cb: Casebook, entry_id: str, deleted: bool, actor: str | None) -> Entry:
     with cb.write() as conn:
         before = _require(conn, entry_id)
-        if before.deleted == deleted:
-            return before
-        seq = _seq(conn, entry_id)
-        now = _now()
-        conn.execute(
-            update(entries).where(entries.c.seq == seq).values(deleted=deleted, updated_at=now)
-        )
-        _record(conn, seq, "delete" if deleted else "restore", actor,
-                {"deleted": [before.deleted, deleted]}, now)
-        return _load(conn, [seq])[0]
+        return change_entry(conn, before, {"deleted": deleted}, {}, actor=actor,
+                            action="delete" if deleted else "restore")
 
 
 def delete_entry(cb: Casebook, entry_id: str, *, actor: str | None = None) -> Entry:
