@@ -19,12 +19,13 @@ app: $(VENV)/.installed-app
 
 test: $(VENV)/.installed-test
 	@$(MAKE) --no-print-directory debs DEBS="$(TEST_DEBS)"
-	$(BIN)/ruff check casebook widgets tests benchmarks
+	$(BIN)/ruff check .
 	@# The notebooks run against a throw-away casebook, never the real one in var/.
-	CASEBOOK_DB="sqlite:///$$(mktemp -d)/casebook.db" $(BIN)/pytest tests notebooks --nbval-lax
+	CASEBOOK_DB="sqlite:///$$(mktemp -d)/casebook.db" $(BIN)/pytest tests notebooks casebook \
+		--nbval-lax --doctest-modules --ignore=casebook/migrations
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check casebook widgets tests benchmarks
+	$(BIN)/ruff check .
 
 # Debian's python3 lacks venv/ensurepip until python3-venv is installed.
 $(VENV)/bin/python:

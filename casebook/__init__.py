@@ -1,9 +1,11 @@
 """The library digital-inclusion casebook: a shared database of what library
 services learn, with training records, importable without Jupyter.
 
->>> import casebook                                                    # doctest: +SKIP
->>> cb = casebook.open_casebook("sqlite:///var/casebook.db")          # doctest: +SKIP
->>> casebook.add_entry(cb, {"kind": "approach", "text": "Tea and Tech"})  # doctest: +SKIP
+Example::
+
+    import casebook
+    book = casebook.open_casebook("sqlite:///var/casebook.db")
+    casebook.add_entry(book, {"kind": "approach", "text": "Tea and Tech"})
 """
 
 from .entries import (

@@ -11,16 +11,22 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
 from . import entries as entry_api
 from .demo import fill_demo
 from .errors import CasebookError, ValidationError
+from .exchange import FORMATS, export_entries
 from .filters import EntryFilter
 from .meetup_notes import read_notes, save_notes
+from .merge import import_entries
 from .redaction import redact
+from .report import FORMATS as REPORT_FORMATS
+from .report import render as render_report
 from .search import search
 from .store import Casebook, default_url, open_casebook
 from .taxonomy import KINDS, OFFERS, SKILLS, STATUSES, THEMES
@@ -203,6 +209,35 @@ def _draft_line(row: dict) -> str:
     return f"line {row['line']:<4} {row['kind']:<13} {flag:<6} [{themes}] {words}"
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    where = _filter_from(args)
+    if args.include_deleted:
+        where = replace(where, include_deleted=True)
+    count = export_entries(_open(args), args.format, Path(args.out), where)
+    print(f"exported {count} entries to {args.out}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    report = import_entries(_open(args), Path(args.path), actor=args.by or "import")
+    for problem in report.conflicts:
+        print(f"row {problem.row}: conflict: {problem.message}", file=sys.stderr)
+    for problem in report.problems:
+        print(f"row {problem.row}: {problem.field}: {problem.message}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_BAD_INPUT if report.problems else 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    page = render_report(_open(args), args.meetup, args.format)
+    if args.out:
+        Path(args.out).write_text(page, encoding="utf-8")
+        print(f"wrote the report to {args.out}")
+    else:
+        sys.stdout.write(page)
+    return 0
+
+
 def cmd_redact(args: argparse.Namespace) -> int:
     result = redact(sys.stdin.read())
     sys.stdout.write(result.text)
@@ -281,6 +316,33 @@ def build_parser() -> argparse.ArgumentParser:
                        help="print the drafts (personal data already removed); save nothing")
     notes.add_argument("--format", choices=("table", "jsonl"), default="table",
                        help="table (default) or jsonl: one JSON object per draft or entry")
+
+    export = command("export", cmd_export,
+                     "Write matching entries to a file: csv or xlsx to read in a spreadsheet "
+                     "(formula-like cells neutralised), jsonl, or a Frictionless data package "
+                     "folder for other casebooks and tools.")
+    export.add_argument("--format", choices=FORMATS, required=True)
+    export.add_argument("--out", required=True, metavar="PATH",
+                        help="the file (or, for datapackage, the folder) to write")
+    _filter_options(export)
+    export.add_argument("--include-deleted", action="store_true",
+                        help="include deleted entries (so a merge elsewhere deletes them too)")
+
+    merge = command("import", cmd_import,
+                    "Merge entries exported by any casebook (csv, jsonl or a data package "
+                    "folder) by UUID: new ones are added, newer versions update, nothing is "
+                    "duplicated; bad rows and conflicts are reported by row number.")
+    merge.add_argument("path", metavar="PATH", help="a .csv or .jsonl file, or a data "
+                       "package folder (or its datapackage.json)")
+    merge.add_argument("--by", metavar="NAME", help="who is importing (recorded in history)")
+
+    report = command("report", cmd_report,
+                     "Write a meet-up's key takeaways page, grouped by kind then theme, with "
+                     "counts and the resources mentioned; entry text is always escaped.")
+    report.add_argument("--meetup", required=True, metavar="ID", help="the meet-up's UUID")
+    report.add_argument("--format", choices=REPORT_FORMATS, default="html",
+                        help="html (default, a standalone page) or md (Markdown)")
+    report.add_argument("--out", metavar="FILE", help="write here instead of to stdout")
 
     scrub = command("redact", cmd_redact, "Copy stdin to stdout with personal data (emails, "
                                           "phone numbers, postcodes, NI, NHS, card and bank "

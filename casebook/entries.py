@@ -4,9 +4,11 @@ Every change writes a revision row in the same transaction as the change
 itself: who, when, and each changed field's old and new value. Deletion is
 soft, so nothing anyone saved is ever lost.
 
->>> cb = open_casebook("sqlite:///var/example.db")                  # doctest: +SKIP
->>> entry = add_entry(cb, {"kind": "challenge", "text": "Few staff"}) # doctest: +SKIP
->>> update_entry(cb, entry.id, {"themes": ["Capacity"]}, actor="Sam") # doctest: +SKIP
+Example (a real casebook file, so not run as a doctest)::
+
+    cb = open_casebook("sqlite:///var/casebook.db")
+    entry = add_entry(cb, {"kind": "challenge", "text": "Few staff"})
+    update_entry(cb, entry.id, {"themes": ["Capacity"]}, actor="Sam")
 """
 
 from __future__ import annotations
@@ -201,7 +203,6 @@ def add_entries(cb: Casebook, items: Sequence[Mapping], *, actor: str | None = N
         except ValidationError as exc:
             problems.extend(replace(p, row=row) for p in exc.problems)
             continue
-        cleaned["resources"] = recognise_resources(cleaned.get("title"), cleaned["text"])
         prepared.append((cleaned, redactions))
     if problems:
         raise ValidationError(problems if len(items) > 1 else
@@ -225,6 +226,7 @@ def insert_entry(conn: Connection, cleaned: dict, redactions: dict, *,
     created_at = cleaned.pop("created_at", None) or now
     entry_id = cleaned.pop("id", None) or str(uuid.uuid4())
     _check_references(conn, {**cleaned, "id": entry_id}, new=True)
+    cleaned["resources"] = recognise_resources(cleaned.get("title"), cleaned["text"])
     seq = conn.execute(
         insert(entries)
         .values(

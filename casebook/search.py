@@ -85,7 +85,7 @@ def search(cb: Casebook, query: str, where: EntryFilter | None = None, *,
            limit: int = 20) -> list[Hit]:
     """Entries containing every word of ``query``, best matches first.
 
-    >>> hits = search(cb, "open wifi", EntryFilter(kinds="challenge"))  # doctest: +SKIP
+    Example: ``search(cb, "open wifi", EntryFilter(kinds="challenge"))``.
     """
     terms = query_terms(query)
     problems = []

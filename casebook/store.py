@@ -6,8 +6,11 @@ Opening creates the casebook or upgrades it to the newest schema, after making
 sure the database really is a casebook: another program's file is refused and
 left byte-for-byte as it was.
 
->>> cb = open_casebook("sqlite:///:memory:")  # doctest: +SKIP
->>> with cb.write() as conn: ...               # doctest: +SKIP
+Example::
+
+    cb = open_casebook("sqlite:///var/casebook.db")
+    with cb.write() as conn:
+        ...
 """
 
 from __future__ import annotations
