@@ -133,12 +133,12 @@ def test_a_corrupted_package_fails_frictionless_validate(tmp_path):
     assert result.returncode != 0
 
 
-def test_demo_casebook_round_trips_through_a_data_package_twice(tmp_path):
+def test_demo_casebook_round_trips_through_a_data_package_twice(tmp_path, casebook):
     source = open_casebook(f"sqlite:///{tmp_path / 'source.db'}")
     fill_demo(source, entries_count=1500, seed=4)
     package = tmp_path / "package"
     export_entries(source, "datapackage", package)
-    target = open_casebook(f"sqlite:///{tmp_path / 'target.db'}")
+    target = casebook  # an empty casebook on each backend
     assert import_entries(target, package).added == 1500
     assert import_entries(target, package).unchanged == 1500
     assert all_entries(target) == all_entries(source)
