@@ -28,23 +28,11 @@ from .resources import KNOWN_RESOURCES, recognise_resources
 from .schema import entries, entry_labels, entry_revisions, meetups
 from .store import Casebook
 from .taxonomy import FACETS
-from .validation import FACET_FIELDS, clean_entry
+from .validation import ENTRY_FIELDS, FACET_FIELDS, clean_entry
 
-# The fields a revision records, in the order people read them.
-TRACKED = (
-    "kind",
-    "title",
-    "text",
-    "themes",
-    "offers",
-    "skills",
-    "library_service",
-    "region",
-    "meetup_id",
-    "created_by",
-    "status",
-    "deleted",
-)
+# The fields a revision records, in the order people read them: everything a
+# person can change (not the UUID or creation time), and whether it is deleted.
+TRACKED = (*(f for f in ENTRY_FIELDS if f not in ("id", "created_at")), "deleted")
 # Every labelled field and its facet in entry_labels; resources are derived.
 LABEL_FIELDS = {**FACET_FIELDS, "resources": "resource"}
 _LABEL_ORDER = {**FACETS, "resource": tuple(KNOWN_RESOURCES)}

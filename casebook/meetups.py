@@ -12,7 +12,7 @@ from .errors import NotFound, Problem, ValidationError
 from .redaction import redact
 from .schema import entries, meetups
 from .store import Casebook
-from .validation import TITLE_MAX, check_control
+from .validation import TITLE_MAX, check_control, required_text
 
 
 @dataclass(frozen=True)
@@ -34,16 +34,7 @@ class Meetup:
 
 def _clean(title: object, when: object, host_network: object, notes: object) -> dict:
     problems: list[Problem] = []
-    if not isinstance(title, str) or not title.strip():
-        problems.append(Problem("title", "required", "is required and cannot be blank", title))
-        title = None
-    else:
-        title = title.strip()
-        if len(title) > TITLE_MAX:
-            problems.append(
-                Problem("title", "too_long", f"has {len(title)} characters; at most {TITLE_MAX}")
-            )
-        check_control("title", title, problems)
+    title = required_text("title", title, TITLE_MAX, problems)
     if isinstance(when, str):
         try:
             when = date.fromisoformat(when.strip())

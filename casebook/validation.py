@@ -69,6 +69,18 @@ def check_control(field: str, value: str, problems: list[Problem]) -> None:
         )
 
 
+def required_text(field: str, value: object, limit: int, problems: list[Problem]) -> str | None:
+    """Trimmed text that must not be blank, over ``limit`` or hold control characters."""
+    if not isinstance(value, str) or not value.strip():
+        problems.append(Problem(field, "required", "is required and cannot be blank", value))
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        problems.append(Problem(field, "too_long", f"has {len(value)} characters; at most {limit}"))
+    check_control(field, value, problems)
+    return value
+
+
 def _optional_text(
     data: Mapping, field: str, limit: int, problems: list[Problem]
 ) -> str | None:
@@ -176,17 +188,7 @@ def clean_entry(data: Mapping, *, partial: bool = False) -> dict:
         cleaned["kind"] = kind
 
     if not partial or "text" in data:
-        text = data.get("text")
-        if not isinstance(text, str) or not text.strip():
-            problems.append(Problem("text", "required", "is required and cannot be blank", text))
-        else:
-            text = text.strip()
-            if len(text) > TEXT_MAX:
-                problems.append(
-                    Problem("text", "too_long", f"has {len(text)} characters; at most {TEXT_MAX}")
-                )
-            check_control("text", text, problems)
-        cleaned["text"] = text.strip() if isinstance(text, str) else text
+        cleaned["text"] = required_text("text", data.get("text"), TEXT_MAX, problems)
 
     limits = {
         "title": TITLE_MAX,
