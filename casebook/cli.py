@@ -27,6 +27,7 @@ from .merge import import_entries
 from .redaction import redact
 from .report import FORMATS as REPORT_FORMATS
 from .report import render as render_report
+from .scenario_check import best_score, check_files
 from .search import search
 from .store import Casebook, default_url, open_casebook
 from .taxonomy import KINDS, OFFERS, SKILLS, STATUSES, THEMES
@@ -238,6 +239,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scenarios_check(args: argparse.Namespace) -> int:
+    scenarios, issues = check_files(args.paths)
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    bad = {issue.path for issue in issues}
+    for scenario in scenarios:
+        if scenario.path not in bad:
+            print(f"{scenario.path}: ok: {scenario.id} ({len(scenario.nodes)} nodes, "
+                  f"best score {best_score(scenario)}, pass mark {scenario.pass_mark})")
+    if not scenarios:
+        print("no scenario files found", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_BAD_INPUT if issues else 0
+
+
 def cmd_redact(args: argparse.Namespace) -> int:
     result = redact(sys.stdin.read())
     sys.stdout.write(result.text)
@@ -343,6 +359,20 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=REPORT_FORMATS, default="html",
                         help="html (default, a standalone page) or md (Markdown)")
     report.add_argument("--out", metavar="FILE", help="write here instead of to stdout")
+
+    scenarios = commands.add_parser(
+        "scenarios", help="Check or convert training scenarios.",
+        description="Check or convert training scenarios.")
+    scenario_commands = scenarios.add_subparsers(dest="action", required=True, metavar="ACTION")
+    checker = scenario_commands.add_parser(
+        "check", help="Check scenario files and list every problem with file and line.",
+        description="Check scenario files (or folders of them) and list every problem with "
+                    "its file and line: unknown next node, unreachable node, no path to an "
+                    "ending, duplicate id, choice without feedback, pass mark above the best "
+                    "reachable score, malformed YAML. Exit 2 if there is any problem.")
+    checker.add_argument("paths", nargs="+", metavar="PATH")
+    _db_option(checker)
+    checker.set_defaults(handler=cmd_scenarios_check)
 
     scrub = command("redact", cmd_redact, "Copy stdin to stdout with personal data (emails, "
                                           "phone numbers, postcodes, NI, NHS, card and bank "

@@ -125,3 +125,40 @@ entry_revisions = Table(
     Column("changes", JSON, nullable=False),
     UniqueConstraint("entry_seq", "number", name="uq_entry_revisions_entry_number"),
 )
+
+# Training: one row per attempt at a scenario, and one per step the learner took.
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("learner", String(200), nullable=False),
+    Column("library_service", String(200)),
+    Column("scenario_id", String(100), nullable=False),
+    Column("scenario_version", Integer, nullable=False),
+    Column("scenario_title", String(200), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Column("score", Integer, nullable=False, default=0, server_default="0"),
+    Column("max_score", Integer, nullable=False),
+    Column("pass_mark", Integer, nullable=False),
+    Column("passed", Boolean),
+    Column("outcome", String(16)),
+    Column("ending_node", String(100)),
+    Index("ix_attempts_learner", "learner", "started_at"),
+    Index("ix_attempts_scenario", "scenario_id", "started_at"),
+)
+
+attempt_steps = Table(
+    "attempt_steps",
+    metadata,
+    Column("attempt_id", String(36), ForeignKey("attempts.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("action", String(8), nullable=False),
+    Column("node_id", String(100), nullable=False),
+    Column("choice_index", Integer),
+    Column("choice_label", Text, nullable=False),
+    Column("certainty", String(16)),
+    Column("points", Integer, nullable=False),
+    Column("score_after", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,68 @@
+"""Where scenarios come from: the ones shipped with the toolkit, plus any folder a
+library adds with ``--scenarios DIR`` or ``CASEBOOK_SCENARIOS`` (several folders
+separated by ``:``). A scenario in an added folder replaces a shipped one with
+the same id, so a library can adapt one to its own procedures.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import NotFound
+from .scenario import Issue, Scenario
+from .scenario_check import check_files
+
+SHIPPED = Path(__file__).parent / "scenarios"
+ENVIRONMENT = "CASEBOOK_SCENARIOS"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    scenarios: tuple[Scenario, ...]  # only those that passed every check, by topic then title
+    issues: tuple[Issue, ...]        # problems in the files left out
+
+    def get(self, scenario_id: str) -> Scenario:
+        for scenario in self.scenarios:
+            if scenario.id == scenario_id:
+                return scenario
+        raise NotFound(f"no scenario has id {scenario_id!r}")
+
+    def by_topic(self) -> dict[str, list[Scenario]]:
+        topics: dict[str, list[Scenario]] = {}
+        for scenario in self.scenarios:
+            topics.setdefault(scenario.topic, []).append(scenario)
+        return topics
+
+
+def folders(extra: Iterable[str | Path] = ()) -> list[Path]:
+    from_env = [p for p in os.environ.get(ENVIRONMENT, "").split(os.pathsep) if p]
+    return [SHIPPED, *map(Path, from_env), *map(Path, extra)]
+
+
+def load_catalogue(extra: Iterable[str | Path] = ()) -> Catalogue:
+    """Every valid scenario from the shipped folder and the extra ones."""
+    chosen: dict[str, Scenario] = {}
+    issues: list[Issue] = []
+    for folder in folders(extra):
+        scenarios, found = check_files([folder]) if folder.is_dir() else ([], [
+            Issue(str(folder), 1, "scenario folder does not exist")])
+        issues.extend(found)
+        bad = {issue.path for issue in found}
+        for scenario in scenarios:
+            if scenario.path not in bad:
+                chosen[scenario.id] = scenario
+    ordered = sorted(chosen.values(), key=lambda s: (_topic_order(s.topic), s.title))
+    return Catalogue(tuple(ordered), tuple(issues))
+
+
+def _topic_order(topic: str) -> int:
+    from .scenario import TOPICS
+
+    return TOPICS.index(topic) if topic in TOPICS else len(TOPICS)
+
+
+def find_scenario(scenario_id: str, extra: Iterable[str | Path] = ()) -> Scenario:
+    return load_catalogue(extra).get(scenario_id)
