@@ -1,0 +1,119 @@
+"""Playing scenarios and storing attempts, resumable, on both backends."""
+
+from pathlib import Path
+
+import pytest
+
+from casebook import NotFound, ValidationError
+from casebook.attempts import (
+    get_attempt,
+    list_attempts,
+    resume_session,
+    start_session,
+    unfinished,
+)
+from casebook.catalogue import load_catalogue
+from casebook.scenario import read_scenario
+from casebook.training import Play
+
+EXAMPLES = Path(__file__).parent / "data" / "scenarios"
+EXAMPLE = read_scenario(EXAMPLES / "example.yaml")
+
+
+def test_the_best_path_passes():
+    play = Play(EXAMPLE)
+    assert [c.label for _, c in play.offered()][0].startswith("Say it is fine")
+    step = play.choose(0, "very sure")
+    assert (step.points, step.score_after, play.node_id) == (6, 6, "explain")
+    assert step.feedback.startswith("Right.")
+    assert [i for i, _ in play.offered()] == [0, 1]  # min_score 2 is met
+    play.choose(0)
+    assert play.finished and play.ending.outcome == "good"
+    assert (play.score, play.max_score, play.passed) == (8, 8, True)
+
+
+def test_a_confident_mistake_costs_and_hides_the_best_choice():
+    play = Play(EXAMPLE)
+    play.choose(1, "very sure")
+    assert play.score == -6
+    assert [i for i, _ in play.offered()] == [1]
+    play.choose(1)
+    assert (play.ending.outcome, play.passed) == ("mixed", False)
+
+
+def test_bad_moves_are_refused_and_change_nothing():
+    play = Play(EXAMPLE)
+    with pytest.raises(ValidationError, match="say how sure you are"):
+        play.choose(0)
+    with pytest.raises(ValidationError, match="not offered"):
+        play.choose(7, "not sure")
+    assert (play.node_id, play.score, play.steps) == ("ask", 0, [])
+    with pytest.raises(ValidationError, match="not allowed"):
+        play.back()
+
+
+def test_back_undoes_a_choice_where_allowed():
+    play = Play(EXAMPLE)
+    play.choose(1, "fairly sure")
+    assert play.can_go_back()
+    play.back()
+    assert (play.node_id, play.score) == ("ask", 0)
+    play.choose(0, "not sure")
+    assert (play.node_id, play.score, len(play.steps)) == ("explain", 2, 3)
+
+
+def test_attempts_are_recorded_step_by_step(casebook):
+    session = start_session(casebook, EXAMPLE, learner=" Sam Jones ",
+                            library_service="Leeds Libraries")
+    started = get_attempt(casebook, session.attempt_id)
+    assert (started.learner, started.finished, started.score, started.max_score) == (
+        "Sam Jones", False, 0, 8)
+    session.choose(0, "fairly sure")
+    session.choose(0)
+    done = get_attempt(casebook, session.attempt_id)
+    assert done.finished and done.passed is True and done.outcome == "good"
+    assert (done.score, done.scenario_version, done.ending_node) == (6, 2, "good-end")
+    assert [(s.node_id, s.choice_index, s.certainty, s.points) for s in done.steps] == [
+        ("ask", 0, "fairly sure", 4), ("explain", 0, None, 2)]
+    assert all(s.at.tzinfo is not None for s in done.steps)
+    assert [a.id for a in list_attempts(casebook, learner="sam jones")] == [done.id]
+
+
+def test_an_unfinished_attempt_resumes_where_it_stopped(casebook):
+    catalogue = load_catalogue([EXAMPLES])
+    scenario = catalogue.get("test-example")
+    session = start_session(casebook, scenario, learner="Ann")
+    session.choose(0, "not sure")
+    waiting = unfinished(casebook, "Ann", scenario)
+    assert waiting is not None and waiting.id == session.attempt_id
+    resumed = resume_session(casebook, waiting.id, catalogue)
+    assert (resumed.play.node_id, resumed.play.score) == ("explain", 2)
+    resumed.choose(0)
+    assert get_attempt(casebook, waiting.id).passed is True
+    assert unfinished(casebook, "Ann", scenario) is None
+    with pytest.raises(ValidationError, match="finished"):
+        resume_session(casebook, waiting.id, catalogue)
+
+
+def test_a_learner_name_is_required(casebook):
+    with pytest.raises(ValidationError, match="type your name"):
+        start_session(casebook, EXAMPLE, learner="  ")
+    assert list_attempts(casebook) == []
+
+
+def test_unknown_attempt_and_scenario(casebook):
+    with pytest.raises(NotFound):
+        get_attempt(casebook, "nope")
+    with pytest.raises(NotFound, match="no scenario has id"):
+        load_catalogue([EXAMPLES]).get("missing")
+
+
+def test_an_added_folder_overrides_a_shipped_scenario(tmp_path, monkeypatch):
+    monkeypatch.setenv("CASEBOOK_SCENARIOS", str(EXAMPLES))
+    catalogue = load_catalogue()
+    assert catalogue.get("test-example").path.endswith("example.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: broken\n")
+    catalogue = load_catalogue([tmp_path])
+    assert "broken" not in [s.id for s in catalogue.scenarios]
+    assert any(str(broken) == i.path for i in catalogue.issues)
