@@ -162,3 +162,10 @@ attempt_steps = Table(
     Column("score_after", Integer, nullable=False),
     Column("at", UTCDateTime, nullable=False),
 )
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,4 +1,5 @@
-"""Training attempts: who played which scenario, every step they took, and the result.
+"""Training attempts: who played which scenario, every step they took, and the result;
+and a small settings table.
 
 Revision ID: 0004
 Revises: 0003
@@ -50,6 +51,15 @@ def upgrade() -> None:
     )
 
 
+    # Values this casebook keeps for itself, such as the secret behind learner pseudonyms.
+    op.create_table(
+        "settings",
+        sa.Column("key", sa.String(100), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("settings")
     op.drop_table("attempt_steps")
     op.drop_table("attempts")

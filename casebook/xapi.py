@@ -1,0 +1,118 @@
+"""Training attempts as xAPI statements, for a learning record store.
+
+One statement per answer (verb ``answered``), then ``completed`` and ``passed``
+or ``failed`` for a finished attempt. Learners appear only as a pseudonymous
+account: a keyed hash of their name, with a secret kept in this casebook, so
+the same person always gets the same pseudonym here but the name cannot be
+recovered by hashing guesses. Statement ids are derived from the attempt and
+step, so exporting twice gives the same statements (a record store ignores
+the repeats).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from collections.abc import Iterator
+
+from sqlalchemy import insert, select
+
+from .attempts import Attempt, get_attempt, list_attempts
+from .schema import settings
+from .store import Casebook
+
+HOME = "https://library-casebook.invalid"
+VERBS = {
+    "answered": "http://adlnet.gov/expapi/verbs/answered",
+    "completed": "http://adlnet.gov/expapi/verbs/completed",
+    "passed": "http://adlnet.gov/expapi/verbs/passed",
+    "failed": "http://adlnet.gov/expapi/verbs/failed",
+}
+ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/simulation"
+INTERACTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
+CERTAINTY_EXTENSION = f"{HOME}/xapi/extensions/certainty"
+VERSION_EXTENSION = f"{HOME}/xapi/extensions/scenario-version"
+_NAMESPACE = uuid.UUID("6d1f2c4e-8a43-4e55-9f0c-3b7a1e2d9c10")
+_SECRET_KEY = "xapi_pseudonym_secret"
+
+
+def _secret(cb: Casebook) -> bytes:
+    with cb.write() as conn:
+        value = conn.execute(select(settings.c.value)
+                             .where(settings.c.key == _SECRET_KEY)).scalar()
+        if value is None:
+            value = secrets.token_hex(32)
+            conn.execute(insert(settings).values(key=_SECRET_KEY, value=value))
+    return bytes.fromhex(value)
+
+
+def pseudonym(secret: bytes, learner: str) -> str:
+    """The same short, opaque name for the same learner (case and spaces ignored)."""
+    key = " ".join(learner.lower().split()).encode()
+    return hmac.new(secret, key, hashlib.sha256).hexdigest()[:24]
+
+
+def _iso(moment) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def scenario_iri(scenario_id: str) -> str:
+    return f"{HOME}/scenarios/{scenario_id}"
+
+
+def statements(attempt: Attempt, secret: bytes) -> list[dict]:
+    """The xAPI statements for one attempt (with its steps)."""
+    actor = {"objectType": "Agent",
+             "account": {"homePage": HOME, "name": pseudonym(secret, attempt.learner)}}
+    parent = {"id": scenario_iri(attempt.scenario_id), "objectType": "Activity",
+              "definition": {"type": ACTIVITY_TYPE,
+                             "name": {"en-GB": attempt.scenario_title}}}
+    context = {"registration": attempt.id,
+               "contextActivities": {"parent": [{"id": parent["id"]}]},
+               "extensions": {VERSION_EXTENSION: attempt.scenario_version}}
+    out = []
+    for number, step in enumerate(attempt.steps, start=1):
+        if step.action != "choose":
+            continue
+        result = {"response": step.label, "success": step.points > 0,
+                  "score": {"raw": step.points}}
+        if step.certainty:
+            result["extensions"] = {CERTAINTY_EXTENSION: step.certainty}
+        out.append(_statement(attempt, number, actor, "answered", {
+            "objectType": "Activity", "id": f"{parent['id']}/nodes/{step.node_id}",
+            "definition": {"type": INTERACTION_TYPE, "interactionType": "choice",
+                           "name": {"en-GB": f"{attempt.scenario_title}: {step.node_id}"}}},
+            result, context, step.at))
+    if attempt.finished:
+        scaled = (max(min(attempt.score / attempt.max_score, 1.0), -1.0)
+                  if attempt.max_score > 0 else 0.0)
+        score = {"raw": attempt.score, "max": attempt.max_score, "scaled": round(scaled, 4)}
+        final = {"score": score, "completion": True, "success": bool(attempt.passed)}
+        out.append(_statement(attempt, "completed", actor, "completed", parent, final,
+                              context, attempt.finished_at))
+        verdict = "passed" if attempt.passed else "failed"
+        out.append(_statement(attempt, verdict, actor, verdict, parent, final, context,
+                              attempt.finished_at))
+    return out
+
+
+def _statement(attempt: Attempt, part, actor: dict, verb: str, activity: dict, result: dict,
+               context: dict, at) -> dict:
+    return {
+        "id": str(uuid.uuid5(_NAMESPACE, f"{attempt.id}/{part}")),
+        "actor": actor,
+        "verb": {"id": VERBS[verb], "display": {"en-GB": verb}},
+        "object": activity,
+        "result": result,
+        "context": context,
+        "timestamp": _iso(at),
+    }
+
+
+def export_statements(cb: Casebook, *, limit: int = 1_000_000) -> Iterator[dict]:
+    """Every attempt's statements, oldest attempt first."""
+    secret = _secret(cb)
+    for summary in reversed(list_attempts(cb, limit=limit)):
+        yield from statements(get_attempt(cb, summary.id), secret)

@@ -1,0 +1,71 @@
+"""Attempts leave the casebook as xAPI statements and as printable certificates."""
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from casebook import ValidationError
+from casebook.attempts import get_attempt, start_session
+from casebook.certificate import certificate_html
+from casebook.scenario import read_scenario
+from casebook.xapi import HOME, VERBS, export_statements
+
+EXAMPLE = read_scenario(Path(__file__).parent / "data" / "scenarios" / "example.yaml")
+
+
+def play(casebook, learner, answers):
+    session = start_session(casebook, EXAMPLE, learner=learner, library_service="York")
+    for index, certainty in answers:
+        session.choose(index, certainty)
+    return get_attempt(casebook, session.attempt_id)
+
+
+def test_statements_for_answers_completion_and_result(casebook):
+    passed = play(casebook, "Priya Shah", [(0, "very sure"), (0, None)])
+    failed = play(casebook, "Olu Bello", [(1, "very sure"), (1, None)])
+    unfinished = play(casebook, "priya  SHAH", [(0, "not sure")])
+    found = list(export_statements(casebook))
+    assert [s["verb"]["display"]["en-GB"] for s in found] == [
+        "answered", "answered", "completed", "passed",
+        "answered", "answered", "completed", "failed",
+        "answered"]
+    first = found[0]
+    assert first["verb"]["id"] == VERBS["answered"]
+    assert first["object"]["id"] == f"{HOME}/scenarios/test-example/nodes/ask"
+    assert first["result"] == {"response": "Say it is fine for most things, and explain why",
+                               "success": True, "score": {"raw": 6},
+                               "extensions": {f"{HOME}/xapi/extensions/certainty": "very sure"}}
+    assert first["context"]["registration"] == passed.id
+    assert first["timestamp"].endswith("Z")
+    assert found[2]["result"] == {"score": {"raw": 8, "max": 8, "scaled": 1.0},
+                                  "completion": True, "success": True}
+    assert found[7]["result"]["success"] is False and failed.passed is False
+    # Pseudonymous: no name anywhere, the same person always the same account.
+    text = str(found)
+    assert "Priya" not in text and "Shah" not in text and "Olu" not in text
+    names = [s["actor"]["account"]["name"] for s in found]
+    assert names[0] == names[8] != names[4]
+    assert unfinished.finished is False
+    assert len({s["id"] for s in found}) == len(found)
+    assert [s["id"] for s in export_statements(casebook)] == [s["id"] for s in found]
+
+
+def test_a_certificate_for_a_passed_attempt(casebook):
+    attempt = play(casebook, "Sam <b>Jones</b>", [(0, "fairly sure"), (0, None)])
+    page = certificate_html(attempt)
+    assert "Sam &lt;b&gt;Jones&lt;/b&gt;" in page and "<b>Jones" not in page
+    assert "Is the library Wi-Fi safe?" in page
+    assert "6 out of 8 (pass mark 4)" in page and attempt.id in page
+    parser = HTMLParser()
+    parser.feed(page)
+    assert "http" not in page  # prints offline: no external fonts or styles
+
+
+def test_no_certificate_without_a_pass(casebook):
+    failed = play(casebook, "Ann", [(1, "very sure"), (1, None)])
+    with pytest.raises(ValidationError, match="only for a passed"):
+        certificate_html(failed)
+    unfinished = play(casebook, "Bo", [(0, "not sure")])
+    with pytest.raises(ValidationError):
+        certificate_html(unfinished)
