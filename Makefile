@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8866
 # Debian packages the tests need; installed when missing and we are root.
-TEST_DEBS :=
+TEST_DEBS := chromium
 
 .PHONY: app test lint clean venv
 

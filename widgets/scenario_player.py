@@ -1,0 +1,146 @@
+"""Plays one training scenario: node text, choices as labelled buttons, feedback
+after each choice, and an ending with the score and outcome.
+
+Every choice is saved (through the session) before the page changes. After a
+choice, keyboard focus moves to the first new choice, or to "Play again" at
+the end, so a keyboard or screen-reader user carries straight on.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import ipywidgets as w
+import mistune
+
+from casebook.attempts import Session
+from casebook.scenario import CERTAINTY
+from casebook.training import Step
+
+from .message_area import MessageArea
+
+# Scenario text is written by trainers, but escaping any HTML in it costs nothing.
+_markdown = mistune.create_markdown(escape=True)
+OUTCOME_WORDS = {"good": "A good outcome", "mixed": "A mixed outcome", "poor": "A poor outcome"}
+_WIDE = w.Layout(width="100%", max_width="46rem")
+
+
+class ScenarioPlayer(w.VBox):
+    """The player for one session; ``on_finish`` is called once the ending is reached."""
+
+    def __init__(self, *, session: Session, on_finish: Callable[[Session], None] | None = None,
+                 on_restart: Callable[[], Session] | None = None):
+        self.session = session
+        self.on_finish = on_finish
+        self.on_restart = on_restart
+        self.messages = MessageArea()
+        self.title = w.HTML()
+        self.progress = w.HTML()
+        self.feedback = w.HTML(layout=_WIDE)
+        self.text = w.HTML(layout=_WIDE)
+        self.certainty = w.RadioButtons(options=list(CERTAINTY), value=None,
+                                        description="How sure are you?",
+                                        style={"description_width": "initial"})
+        self.choices = w.VBox(layout=_WIDE)
+        self.choice_buttons: list[w.Button] = []
+        self.back_button = w.Button(description="Go back a step")
+        self.back_button.on_click(self.messages.guard(self._back))
+        self.restart_button = w.Button(description="Play again", button_style="primary")
+        self.restart_button.on_click(self.messages.guard(self._restart))
+        super().__init__(layout=_WIDE)
+        self.add_class("cb-player")
+        self._render()
+
+    @property
+    def play(self):
+        return self.session.play
+
+    def _render(self) -> None:
+        play = self.play
+        scenario = play.scenario
+        self.title.value = f"<h2>{html.escape(scenario.title)}</h2>"
+        self.messages.clear()
+        if play.finished:
+            self._render_ending()
+            return
+        self.progress.value = (f'<p class="cb-progress">Decision {play.choices_made + 1} · '
+                               f"score so far {play.score} · pass mark {scenario.pass_mark}"
+                               "</p>")
+        self.text.value = f'<div class="cb-node">{_markdown(play.node.text)}</div>'
+        self.certainty.value = None
+        self.choice_buttons = []
+        for index, choice in play.offered():
+            button = w.Button(description=choice.label, layout=w.Layout(width="100%",
+                                                                        height="auto"))
+            button.add_class("cb-choice")
+            button.on_click(self.messages.guard(lambda _b, i=index: self.choose(i)))
+            self.choice_buttons.append(button)
+        self.choices.children = self.choice_buttons
+        heading = w.HTML("<h3>What do you do?</h3>")
+        parts = [self.title, self.progress, self.feedback, self.text]
+        if play.node.certainty:
+            parts += [w.HTML("<p>Choose how sure you are, then your answer.</p>"),
+                      self.certainty]
+        parts += [heading, self.choices, self.messages]
+        if play.can_go_back():
+            parts.append(self.back_button)
+        self.children = parts
+
+    def _render_ending(self) -> None:
+        play = self.play
+        ending = play.ending
+        verdict = ("You passed." if play.passed else
+                   f"You need {play.scenario.pass_mark} to pass. Try again to see what "
+                   "works better.")
+        self.progress.value = ""
+        self.text.value = (
+            f'<div class="cb-ending"><h3>{html.escape(ending.title)}</h3>'
+            f"{_markdown(ending.text)}"
+            f"<p><strong>{OUTCOME_WORDS.get(ending.outcome, ending.outcome)}.</strong> "
+            f"You scored {play.score} out of a possible {play.max_score}. "
+            f"{verdict}</p></div>")
+        self.choice_buttons = []
+        self.choices.children = []
+        self.children = [self.title, self.feedback, self.text, self.messages,
+                         self.restart_button]
+
+    def choose(self, index: int) -> Step:
+        """Take a choice (as numbered in the scenario file), save it and show what follows."""
+        certainty = self.certainty.value if self.play.node.certainty else None
+        step = self.session.choose(index, certainty)
+        self._show_feedback(step)
+        self._render()
+        if self.play.finished:
+            if self.on_finish:
+                self.on_finish(self.session)
+            self.restart_button.focus()
+        elif self.choice_buttons:
+            self.choice_buttons[0].focus()
+        return step
+
+    def _show_feedback(self, step: Step) -> None:
+        sure = f" You were {html.escape(step.certainty)}." if step.certainty else ""
+        sign = "+" if step.points > 0 else ""
+        self.feedback.value = (
+            '<div class="cb-feedback" role="status">'
+            "<h3>Feedback on your last choice</h3>"
+            f"<p><strong>You chose:</strong> {html.escape(step.label)}.{sure}</p>"
+            f"<p>{html.escape(step.feedback)}</p>"
+            f"<p>Points for this choice: {sign}{step.points}.</p></div>")
+
+    def _back(self, _button=None) -> None:
+        self.session.back()
+        self.feedback.value = '<p role="status">You went back a step.</p>'
+        self._render()
+        if self.choice_buttons:
+            self.choice_buttons[0].focus()
+
+    def _restart(self, _button=None) -> None:
+        if self.on_restart is None:
+            return
+        self.session = self.on_restart()
+        self.feedback.value = ""
+        self._render()
+        if self.choice_buttons:
+            self.choice_buttons[0].focus()
