@@ -82,3 +82,38 @@ def run_cli(*args: str, input: str | None = None, env: dict | None = None,
     if check and result.returncode != 0:
         raise AssertionError(f"casebook {' '.join(args)} failed: {result.stderr}")
     return result
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (which never fetches a browser of its own)."""
+    from playwright.sync_api import sync_playwright
+
+    from servers import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (Debian package chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A page whose requests to anywhere but this machine are aborted and remembered."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.external_requests = []
+
+    def route(request_route):
+        host = request_route.request.url.split("/")[2].split(":")[0]
+        if request_route.request.url.startswith("data:") or host in ("127.0.0.1", "localhost"):
+            request_route.continue_()
+        else:
+            page.external_requests.append(request_route.request.url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    yield page
+    context.close()
