@@ -7,6 +7,7 @@ import yaml
 
 from casebook.scenario import CERTAINTY, points, read_scenario
 from casebook.scenario_check import best_score, check, check_files
+
 from conftest import run_cli
 
 EXAMPLE = Path(__file__).parent / "data" / "scenarios" / "example.yaml"

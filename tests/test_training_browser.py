@@ -9,6 +9,7 @@ from casebook import open_casebook
 from casebook.attempts import get_attempt, list_attempts
 from casebook.catalogue import load_catalogue
 from casebook.scenario import CERTAINTY, points
+
 from servers import VoilaServer
 
 SCENARIO = "wifi-banking"
