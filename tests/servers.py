@@ -58,3 +58,12 @@ class VoilaServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=15)
+
+
+def tab_to(page, locator, *, presses: int = 80) -> None:
+    """Move focus with the Tab key alone until ``locator`` has it."""
+    for _ in range(presses):
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {locator}")

@@ -10,7 +10,7 @@ from casebook.attempts import get_attempt, list_attempts
 from casebook.catalogue import load_catalogue
 from casebook.scenario import CERTAINTY, points
 
-from servers import VoilaServer
+from servers import VoilaServer, tab_to
 
 SCENARIO = "wifi-banking"
 LEARNER = "Keyboard Kim"
@@ -28,15 +28,6 @@ def training(tmp_path_factory):
         yield server, url
     finally:
         server.stop()
-
-
-def tab_to(page, locator, *, presses: int = 80) -> None:
-    """Move focus with the Tab key alone until ``locator`` has it."""
-    for _ in range(presses):
-        if locator.evaluate("el => el === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {locator}")
 
 
 def best_choice(scenario, labels: list[str]):
