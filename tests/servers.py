@@ -67,3 +67,18 @@ def tab_to(page, locator, *, presses: int = 80) -> None:
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached {locator}")
+
+
+# WCAG 2.0 and 2.1, levels A and AA: the rules the apps must pass with no violations.
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def accessibility_violations(page) -> list[str]:
+    """Run axe-core (bundled with axe-playwright-python, so nothing is fetched) on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
+                                       "resultTypes": ["violations"]})
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x: "
+            f"{'; '.join(n['target'][0] for n in v['nodes'][:3])})"
+            for v in results.response["violations"]]

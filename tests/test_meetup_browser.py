@@ -7,7 +7,7 @@ import pytest
 
 from casebook import EntryFilter, add_meetup, list_entries, open_casebook
 
-from servers import VoilaServer, tab_to
+from servers import VoilaServer, accessibility_violations, tab_to
 
 HOSTILE = ('<img src=x onerror="window.__xss = 1"> <script>window.__xss = 2</script> '
            "<b>not bold</b>")
@@ -80,6 +80,7 @@ def test_the_whole_flow_with_the_keyboard_only(meetup_server, offline_page):
     server, url = meetup_server
     page = offline_page
     open_app(page, server)
+    assert accessibility_violations(page) == []
     title = page.get_by_label("New meet-up title")
     tab_to(page, title)
     page.keyboard.type("Keyboard meet-up")
@@ -114,3 +115,15 @@ def test_the_whole_flow_with_the_keyboard_only(meetup_server, offline_page):
         page.keyboard.press("Enter")
     saved = download.value.path().read_text(encoding="utf-8")
     assert "Key takeaways: Keyboard meet-up" in saved and "[PHONE]" in saved
+    assert accessibility_violations(page) == []
+
+
+def test_the_accessibility_audit_catches_a_planted_fault(meetup_server, offline_page):
+    """So that the zero-violation checks above mean something."""
+    server, _ = meetup_server
+    open_app(offline_page, server)
+    offline_page.evaluate("document.body.insertAdjacentHTML('beforeend', "
+                          "'<img src=\"data:,\"><button></button>')")
+    found = accessibility_violations(offline_page)
+    assert any(v.startswith("image-alt") for v in found)
+    assert any(v.startswith("button-name") for v in found)

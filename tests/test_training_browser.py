@@ -10,7 +10,7 @@ from casebook.attempts import get_attempt, list_attempts
 from casebook.catalogue import load_catalogue
 from casebook.scenario import CERTAINTY, points
 
-from servers import VoilaServer, tab_to
+from servers import VoilaServer, accessibility_violations, tab_to
 
 SCENARIO = "wifi-banking"
 LEARNER = "Keyboard Kim"
@@ -48,6 +48,7 @@ def test_play_a_wifi_scenario_with_the_keyboard_only(training, offline_page):
     page.goto(server.url, wait_until="domcontentloaded")
     name = page.get_by_label("Your name or staff ID")
     name.wait_for(timeout=60_000)
+    assert accessibility_violations(page) == []
     tab_to(page, name)
     page.keyboard.type(LEARNER)
     picker = page.get_by_label("Scenario")
@@ -91,6 +92,7 @@ def test_play_a_wifi_scenario_with_the_keyboard_only(training, offline_page):
     page.locator(".cb-ending").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Play again").evaluate(
         "el => el === document.activeElement")
+    assert accessibility_violations(page) == []
 
     (attempt,) = list_attempts(open_casebook(url), learner=LEARNER)
     attempt = get_attempt(open_casebook(url), attempt.id)
