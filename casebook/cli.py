@@ -27,10 +27,12 @@ from .merge import import_entries
 from .redaction import redact
 from .report import FORMATS as REPORT_FORMATS
 from .report import render as render_report
+from .scenario import TOPICS
 from .scenario_check import best_score, check_files
 from .search import search
 from .store import Casebook, default_url, open_casebook
 from .taxonomy import KINDS, OFFERS, SKILLS, STATUSES, THEMES
+from .twee import REMINDER, TweeError, twee_to_yaml
 
 EXIT_BAD_INPUT = 2
 
@@ -254,6 +256,18 @@ def cmd_scenarios_check(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if issues else 0
 
 
+def cmd_scenarios_from_twee(args: argparse.Namespace) -> int:
+    try:
+        source = Path(args.file).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TweeError(f"{args.file} is not UTF-8 text, so not a Twee story") from None
+    # Convert it all before writing anything, so an error leaves stdout empty.
+    sys.stdout.write(twee_to_yaml(source, scenario_id=args.id, topic=args.topic,
+                                  pass_mark=args.pass_mark, fallback_title=Path(args.file).stem))
+    print(f"casebook scenarios from-twee: {REMINDER}", file=sys.stderr)
+    return 0
+
+
 def cmd_redact(args: argparse.Namespace) -> int:
     result = redact(sys.stdin.read())
     sys.stdout.write(result.text)
@@ -373,6 +387,17 @@ def build_parser() -> argparse.ArgumentParser:
     checker.add_argument("paths", nargs="+", metavar="PATH")
     _db_option(checker)
     checker.set_defaults(handler=cmd_scenarios_check)
+    from_twee = scenario_commands.add_parser(
+        "from-twee", help="Convert a Twine story (Twee 3) to scenario YAML on stdout.",
+        description="Convert a Twine story saved as Twee 3 to scenario YAML on stdout: each "
+                    "passage a node, each link a choice, each passage without links an ending. "
+                    "Scores and outcomes come from tags (good, mixed, bad, score:N).")
+    from_twee.add_argument("file", metavar="FILE")
+    from_twee.add_argument("--id", help="the scenario id (default: from the story title)")
+    from_twee.add_argument("--topic", choices=TOPICS, help="default: Common enquiries")
+    from_twee.add_argument("--pass-mark", type=int, metavar="N",
+                           help="default: about 60%% of the best reachable score")
+    from_twee.set_defaults(handler=cmd_scenarios_from_twee)
 
     scrub = command("redact", cmd_redact, "Copy stdin to stdout with personal data (emails, "
                                           "phone numbers, postcodes, NI, NHS, card and bank "
