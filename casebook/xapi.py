@@ -111,8 +111,10 @@ def _statement(attempt: Attempt, part, actor: dict, verb: str, activity: dict, r
     }
 
 
-def export_statements(cb: Casebook, *, limit: int = 1_000_000) -> Iterator[dict]:
-    """Every attempt's statements, oldest attempt first."""
+def export_statements(cb: Casebook, *, learner: str | None = None,
+                      scenario_id: str | None = None, limit: int = 1_000_000) -> Iterator[dict]:
+    """The statements of matching attempts, oldest attempt first."""
     secret = _secret(cb)
-    for summary in reversed(list_attempts(cb, limit=limit)):
+    found = list_attempts(cb, learner=learner, scenario_id=scenario_id, limit=limit)
+    for summary in reversed(found):
         yield from statements(get_attempt(cb, summary.id), secret)

@@ -1,5 +1,6 @@
 """The casebook command as a user types it: outputs, exit statuses, one-line errors."""
 
+import argparse
 import json
 import re
 import sys
@@ -17,8 +18,14 @@ README = Path(__file__).parent.parent / "README.md"
 
 
 def subcommands() -> list[str]:
-    action = next(a for a in build_parser()._actions if a.dest == "command")
-    return sorted(action.choices)
+    """Every command a user can run, nested ones included ("scenarios check")."""
+    def leaves(parser, prefix):
+        groups = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not groups:
+            return [prefix]
+        return [leaf for name, sub in groups[0].choices.items()
+                for leaf in leaves(sub, f"{prefix} {name}".strip())]
+    return sorted(leaves(build_parser(), ""))
 
 
 def test_the_console_script_is_installed():
@@ -28,7 +35,7 @@ def test_the_console_script_is_installed():
 
 @pytest.mark.parametrize("command", subcommands())
 def test_every_command_explains_itself_and_takes_db(command):
-    result = run_cli(command, "--help")
+    result = run_cli(*command.split(), "--help")
     assert result.returncode == 0
     assert "--db URL" in result.stdout and "CASEBOOK_DB" in result.stdout
 

@@ -69,3 +69,25 @@ def test_no_certificate_without_a_pass(casebook):
     unfinished = play(casebook, "Bo", [(0, "not sure")])
     with pytest.raises(ValidationError):
         certificate_html(unfinished)
+
+
+def test_cli_lists_attempts_and_prints_xapi(sqlite_url):
+    import json
+
+    from casebook import open_casebook
+
+    from conftest import run_cli
+
+    casebook = open_casebook(sqlite_url)
+    play(casebook, "Priya Shah", [(0, "very sure"), (0, None)])
+    play(casebook, "Olu Bello", [(0, "not sure")])
+    table = run_cli("attempts", "--db", sqlite_url)
+    assert table.returncode == 0
+    assert "Olu Bello" in table.stdout.splitlines()[0] and "unfinished" in table.stdout
+    assert "8/8" in table.stdout and "passed" in table.stdout
+    lines = run_cli("attempts", "--db", sqlite_url, "--format", "xapi").stdout.splitlines()
+    statements = [json.loads(line) for line in lines]
+    assert [s["verb"]["display"]["en-GB"] for s in statements] == [
+        "answered", "answered", "completed", "passed", "answered"]
+    only = run_cli("attempts", "--db", sqlite_url, "--format", "jsonl", "--learner", "olu bello")
+    assert [json.loads(line)["learner"] for line in only.stdout.splitlines()] == ["Olu Bello"]

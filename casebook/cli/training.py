@@ -1,0 +1,103 @@
+"""Sub-commands for training: scenarios check, scenarios from-twee, attempts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from ..attempts import list_attempts
+from ..scenario import TOPICS
+from ..scenario_check import best_score, check_files
+from ..twee import REMINDER, TweeError, twee_to_yaml
+from ..xapi import export_statements
+from .common import EXIT_BAD_INPUT, db_option, open_casebook_of, positive
+
+
+def cmd_scenarios_check(args: argparse.Namespace) -> int:
+    scenarios, issues = check_files(args.paths)
+    for issue in issues:
+        print(issue, file=sys.stderr)
+    bad = {issue.path for issue in issues}
+    for scenario in scenarios:
+        if scenario.path not in bad:
+            print(f"{scenario.path}: ok: {scenario.id} ({len(scenario.nodes)} nodes, "
+                  f"best score {best_score(scenario)}, pass mark {scenario.pass_mark})")
+    if not scenarios:
+        print("no scenario files found", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_BAD_INPUT if issues else 0
+
+def cmd_scenarios_from_twee(args: argparse.Namespace) -> int:
+    try:
+        source = Path(args.file).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TweeError(f"{args.file} is not UTF-8 text, so not a Twee story") from None
+    # Convert it all before writing anything, so an error leaves stdout empty.
+    sys.stdout.write(twee_to_yaml(source, scenario_id=args.id, topic=args.topic,
+                                  pass_mark=args.pass_mark, fallback_title=Path(args.file).stem))
+    print(f"casebook scenarios from-twee: {REMINDER}", file=sys.stderr)
+    return 0
+
+
+def cmd_attempts(args: argparse.Namespace) -> int:
+    casebook = open_casebook_of(args)
+    if args.format == "xapi":
+        for statement in export_statements(casebook, learner=args.learner,
+                                           scenario_id=args.scenario, limit=args.limit):
+            print(json.dumps(statement, ensure_ascii=False))
+        return 0
+    found = list_attempts(casebook, learner=args.learner, scenario_id=args.scenario,
+                          limit=args.limit)
+    for attempt in found:
+        if args.format == "jsonl":
+            record = {k: v for k, v in asdict(attempt).items() if k != "steps"}
+            print(json.dumps(record, default=str, ensure_ascii=False))
+            continue
+        result = ("passed" if attempt.passed else "not passed" if attempt.finished
+                  else "unfinished")
+        print(f"{attempt.started_at:%Y-%m-%d %H:%M}  {attempt.learner[:20]:<20}  "
+              f"{attempt.scenario_id:<28}  {attempt.score:>3}/{attempt.max_score:<3}  {result}")
+    if not found and args.format == "table":
+        print("No attempts.")
+    return 0
+
+
+def register(commands, command) -> None:
+    """Add these sub-commands to the parser."""
+    scenarios = commands.add_parser(
+        "scenarios", help="Check or convert training scenarios.",
+        description="Check or convert training scenarios.")
+    scenario_commands = scenarios.add_subparsers(dest="action", required=True, metavar="ACTION")
+    checker = scenario_commands.add_parser(
+        "check", help="Check scenario files and list every problem with file and line.",
+        description="Check scenario files (or folders of them) and list every problem with "
+                    "its file and line: unknown next node, unreachable node, no path to an "
+                    "ending, duplicate id, choice without feedback, pass mark above the best "
+                    "reachable score, malformed YAML. Exit 2 if there is any problem.")
+    checker.add_argument("paths", nargs="+", metavar="PATH")
+    db_option(checker)
+    checker.set_defaults(handler=cmd_scenarios_check)
+    from_twee = scenario_commands.add_parser(
+        "from-twee", help="Convert a Twine story (Twee 3) to scenario YAML on stdout.",
+        description="Convert a Twine story saved as Twee 3 to scenario YAML on stdout: each "
+                    "passage a node, each link a choice, each passage without links an ending. "
+                    "Scores and outcomes come from tags (good, mixed, bad, score:N).")
+    from_twee.add_argument("file", metavar="FILE")
+    from_twee.add_argument("--id", help="the scenario id (default: from the story title)")
+    from_twee.add_argument("--topic", choices=TOPICS, help="default: Common enquiries")
+    from_twee.add_argument("--pass-mark", type=int, metavar="N",
+                           help="default: about 60%% of the best reachable score")
+    db_option(from_twee)  # unused, but every command takes --db, as scripts expect
+    from_twee.set_defaults(handler=cmd_scenarios_from_twee)
+
+    attempts = command("attempts", cmd_attempts,
+                       "List training attempts, newest first; or print them as xAPI "
+                       "statements (one JSON object per line) for a learning record store.")
+    attempts.add_argument("--format", choices=("table", "jsonl", "xapi"), default="table")
+    attempts.add_argument("--learner", metavar="NAME", help="only this learner's attempts")
+    attempts.add_argument("--scenario", metavar="ID", help="only attempts at this scenario")
+    attempts.add_argument("--limit", type=positive, default=10_000, metavar="N",
+                          help="at most N attempts (default 10,000)")
