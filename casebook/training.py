@@ -2,8 +2,8 @@
 
 >>> from casebook.catalogue import find_scenario
 >>> play = Play(find_scenario("wifi-banking"))
->>> step = play.choose(0)       # the first choice offered at the start node
->>> step.feedback != ""
+>>> step = play.choose(0, "fairly sure")  # certainty is ignored where it is not asked
+>>> step.feedback != "" and play.score == step.points
 True
 
 A play records every step (each choice with its node, time, certainty and
