@@ -14,7 +14,7 @@ TEST_DEBS := chromium
 app: export CASEBOOK_DB ?= sqlite:///$(CURDIR)/var/casebook.db
 app: $(VENV)/.installed-app
 	$(BIN)/casebook init
-	$(BIN)/voila notebooks/welcome.ipynb --no-browser --port=$(PORT) --Voila.ip=$(HOST) \
+	$(BIN)/voila notebooks/ --no-browser --port=$(PORT) --Voila.ip=$(HOST) \
 		--strip_sources=True --show_tracebacks=False
 
 test: $(VENV)/.installed-test
