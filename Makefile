@@ -14,7 +14,8 @@ TEST_DEBS := chromium
 app: export CASEBOOK_DB ?= sqlite:///$(CURDIR)/var/casebook.db
 app: $(VENV)/.installed-app
 	$(BIN)/casebook init
-	$(BIN)/voila notebooks/ --no-browser --port=$(PORT) --Voila.ip=$(HOST) \
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/ --no-browser \
+		--port=$(PORT) --Voila.ip=$(HOST) --template=casebook \
 		--strip_sources=True --show_tracebacks=False
 
 test: $(VENV)/.installed-test

@@ -33,9 +33,11 @@ class VoilaServer:
         voila = Path(sys.executable).parent / "voila"
         command = [str(voila), str(ROOT / "notebooks" / notebook), "--no-browser",
                    f"--port={self.port}", "--Voila.ip=127.0.0.1", "--strip_sources=True",
-                   "--show_tracebacks=False"]
+                   "--show_tracebacks=False", "--template=casebook"]
+        # The project's own template (no CDN links) lives in the repository's share/.
+        jupyter_path = {"JUPYTER_PATH": str(ROOT / "share" / "jupyter")}
         self.process = subprocess.Popen(
-            command, cwd=ROOT / "notebooks", env={**os.environ, **env},
+            command, cwd=ROOT / "notebooks", env={**os.environ, **jupyter_path, **env},
             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait(self, timeout: float = 60) -> None:

@@ -116,6 +116,7 @@ def test_the_whole_flow_with_the_keyboard_only(meetup_server, offline_page):
     saved = download.value.path().read_text(encoding="utf-8")
     assert "Key takeaways: Keyboard meet-up" in saved and "[PHONE]" in saved
     assert accessibility_violations(page) == []
+    assert page.external_requests == []
 
 
 def test_the_accessibility_audit_catches_a_planted_fault(meetup_server, offline_page):
