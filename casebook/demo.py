@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection, func, insert, select, text
 
-from .entries import TRACKED
+from .entries import TRACKED, label_copies
 from .errors import Problem, ValidationError
 from .resources import recognise_resources
 from .schema import entries, entry_labels, entry_revisions, meetups
@@ -174,9 +174,11 @@ def fill_demo(cb: Casebook, *, entries_count: int, seed: int = 1, services: int 
                     "updated_at": created,
                 }
                 rows.append(row)
+                copies = label_copies(kind, service, region, False, created)
                 for facet, values in (("theme", themes), ("offer", sorted(set(offers))),
                                       ("skill", skills), ("resource", recognise_resources(body))):
-                    labels.extend({"entry_seq": seq, "facet": facet, "value": v} for v in values)
+                    labels.extend({"entry_seq": seq, "facet": facet, "value": v, **copies}
+                                  for v in values)
                 state = {**{k: row.get(k) for k in TRACKED}, "themes": themes,
                          "offers": sorted(set(offers), key=OFFERS.index),
                          "skills": sorted(skills, key=SKILLS.index)}

@@ -134,6 +134,24 @@ def _write_labels(conn: Connection, seq: int, cleaned: Mapping) -> None:
             conn.execute(insert(entry_labels), rows)
 
 
+def copy_to_labels(conn: Connection, entry: Entry) -> None:
+    """Bring the entry's label rows' copies of its filter fields up to date."""
+    conn.execute(
+        update(entry_labels)
+        .where(entry_labels.c.entry_seq == _seq(conn, entry.id))
+        .values(**label_copies(entry.kind, entry.library_service, entry.region, entry.deleted,
+                               entry.created_at))
+    )
+
+
+def label_copies(kind: str, service: str | None, region: str | None, deleted: bool,
+                 created_at: datetime) -> dict:
+    """The entry fields each of its label rows carries (see schema.entry_labels)."""
+    return {"month": f"{created_at.astimezone(UTC):%Y-%m}", "kind": kind,
+            "library_service": service, "region": region, "deleted": deleted,
+            "created_at": created_at}
+
+
 def _check_references(conn: Connection, cleaned: Mapping, *, new: bool) -> None:
     problems = []
     meetup_id = cleaned.get("meetup_id")
@@ -230,6 +248,7 @@ def insert_entry(conn: Connection, cleaned: dict, redactions: dict, *,
     ).scalar_one()
     _write_labels(conn, seq, cleaned)
     entry = _load(conn, [seq])[0]
+    copy_to_labels(conn, entry)
     # A creation records only the fields given values, not a wall of empty ones.
     created = {k: v for k, v in _diff(_state(None), _state(entry)).items()
                if v[1] not in (None, [], False)}
@@ -262,7 +281,9 @@ def change_entry(conn: Connection, before: Entry, cleaned: dict, redactions: dic
                  .values(updated_at=updated_at or now, **columns))
     _write_labels(conn, seq, cleaned)
     _record(conn, seq, action, actor, changed, now)
-    return _load(conn, [seq])[0]
+    entry = _load(conn, [seq])[0]
+    copy_to_labels(conn, entry)
+    return entry
 
 
 def update_entry(cb: Casebook, entry_id: str, changes: Mapping, *,

@@ -7,7 +7,7 @@ dashboard always agree on what "entries about Security in Leeds last year" means
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, select
@@ -15,6 +15,16 @@ from sqlalchemy import ColumnElement, select
 from .errors import Problem, ValidationError
 from .schema import entries, entry_labels
 from .taxonomy import FACETS, KINDS, STATUSES
+
+
+def day_bounds(column, since: date | None, until: date | None) -> list[ColumnElement[bool]]:
+    """A timestamp column within whole UTC days, both ends included."""
+    bounds = []
+    if since:
+        bounds.append(column >= datetime.combine(since, time(), UTC))
+    if until:
+        bounds.append(column < datetime.combine(until + timedelta(days=1), time(), UTC))
+    return bounds
 
 
 def _tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -82,6 +92,23 @@ class EntryFilter:
     def clauses(self) -> list[ColumnElement[bool]]:
         """SQL conditions on the ``entries`` table, to add to any select."""
         c = entries.c
+        out = self._copied_field_clauses(c)
+        if self.statuses:
+            out.append(c.status.in_(self.statuses))
+        if self.meetup_id:
+            out.append(c.meetup_id == self.meetup_id)
+        labelled_by = (("theme", self.themes), ("offer", self.offers), ("skill", self.skills))
+        for facet, values in labelled_by:
+            if values:
+                labelled = select(entry_labels.c.entry_seq).where(
+                    entry_labels.c.facet == facet, entry_labels.c.value.in_(values)
+                )
+                out.append(c.seq.in_(labelled))
+        return out
+
+    def _copied_field_clauses(self, c) -> list[ColumnElement[bool]]:
+        """Conditions on the fields an entry shares with its label rows (same names on
+        both tables): deleted, kind, service, region and the date range as whole UTC days."""
         out: list[ColumnElement[bool]] = []
         if not self.include_deleted:
             out.append(c.deleted.is_(False))
@@ -91,20 +118,22 @@ class EntryFilter:
             out.append(c.library_service.in_(self.services))
         if self.regions:
             out.append(c.region.in_(self.regions))
-        if self.statuses:
-            out.append(c.status.in_(self.statuses))
-        if self.meetup_id:
-            out.append(c.meetup_id == self.meetup_id)
-        if self.since:
-            out.append(c.created_at >= datetime.combine(self.since, time(), UTC))
-        if self.until:
-            end = datetime.combine(self.until + timedelta(days=1), time(), UTC)
-            out.append(c.created_at < end)
-        labelled_by = (("theme", self.themes), ("offer", self.offers), ("skill", self.skills))
-        for facet, values in labelled_by:
-            if values:
-                labelled = select(entry_labels.c.entry_seq).where(
-                    entry_labels.c.facet == facet, entry_labels.c.value.in_(values)
-                )
-                out.append(c.seq.in_(labelled))
+        return out + day_bounds(c.created_at, self.since, self.until)
+
+    def label_clauses(self, facet: str) -> list[ColumnElement[bool]]:
+        """Conditions on the ``entry_labels`` rows of one facet, equal to :meth:`clauses`
+        on their entries.
+
+        The fields copied onto label rows (kind, service, region, date, deleted)
+        are tested on the label rows directly, which is what makes grouped counts
+        fast. Anything else, label filters included, goes through the entry: a
+        theme filter selects entries, which are then counted under all their labels.
+        """
+        c = entry_labels.c
+        out = [c.facet == facet, *self._copied_field_clauses(c)]
+        rest = replace(self, kinds=(), services=(), regions=(), since=None, until=None,
+                       include_deleted=True)
+        rest_clauses = rest.clauses()
+        if rest_clauses:
+            out.append(c.entry_seq.in_(select(entries.c.seq).where(*rest_clauses)))
         return out

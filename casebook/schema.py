@@ -102,14 +102,24 @@ entries = Table(
     Index("ix_entries_meetup_id", "meetup_id"),
 )
 
-# Themes, offers and skills: one row per label, so counts group in SQL.
+# Themes, offers, skills and resources: one row per label, so counts group in SQL.
+# Each row carries copies of its entry's filter fields (kept in step by the entry
+# code) so that grouped counts read this table alone, through a covering index.
 entry_labels = Table(
     "entry_labels",
     metadata,
     Column("entry_seq", SeqKey, ForeignKey("entries.seq"), primary_key=True),
     Column("facet", String(8), primary_key=True),
     Column("value", String(64), primary_key=True),
+    Column("month", String(7)),
+    Column("kind", String(32)),
+    Column("library_service", String(200)),
+    Column("region", String(200)),
+    Column("deleted", Boolean),
+    Column("created_at", UTCDateTime),
     Index("ix_entry_labels_facet_value", "facet", "value", "entry_seq"),
+    Index("ix_entry_labels_counts", "facet", "deleted", "month", "kind", "value"),
+    Index("ix_entry_labels_service", "facet", "library_service", "month"),
 )
 
 # The audit trail: one row per create, update, delete or restore, never changed.

@@ -34,13 +34,13 @@ def label_counts_by_month(cb: Casebook, facet: str = "theme",
     for a label are absent, not zero.
     """
     where = where or EntryFilter()
-    month = month_of(cb.dialect).label("month")
+    labels = entry_labels.c
+    # Label rows carry their entry's month and filter fields: no join with entries.
     query = (
-        select(month, entry_labels.c.value, func.count().label("n"))
-        .select_from(entries.join(entry_labels, entry_labels.c.entry_seq == entries.c.seq))
-        .where(entry_labels.c.facet == facet, *where.clauses())
-        .group_by(month, entry_labels.c.value)
-        .order_by(month, entry_labels.c.value)
+        select(labels.month, labels.value, func.count().label("n"))
+        .where(*where.label_clauses(facet))
+        .group_by(labels.month, labels.value)
+        .order_by(labels.month, labels.value)
     )
     with cb.read() as conn:
         return [MonthCount(r.month, r.value, r.n) for r in conn.execute(query)]

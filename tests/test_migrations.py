@@ -5,12 +5,14 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from casebook import (
+    EntryFilter,
     entry_history,
     get_entry,
     open_casebook,
     search,
     update_entry,
 )
+from casebook.stats import MonthCount, label_counts_by_month
 from casebook.store import SCHEMA_HEAD, migrate_to
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=UTC)
@@ -58,6 +60,10 @@ def test_upgrade_from_the_first_revision_keeps_every_entry(db_url):
     # index keeps up with changes made after the upgrade.
     assert [h.entry.id for h in search(upgraded, "banking")] == [first.id]
     assert [h.entry.id for h in search(upgraded, "loaned tablet")] == [second.id]
+    # Label rows gained copies of their entry's fields; the upgrade filled them in.
+    assert label_counts_by_month(upgraded, "theme") == [MonthCount("2024-04", "Security", 2)]
+    assert label_counts_by_month(upgraded, "theme", EntryFilter(kinds="challenge")) == [
+        MonthCount("2024-04", "Security", 1)]
     update_entry(upgraded, second.id, {"text": "Now volunteers at Tea and Tech"})
     assert [h.entry.id for h in search(upgraded, "volunteers")] == [second.id]
     assert search(upgraded, "loaned tablet") == []

@@ -1,0 +1,172 @@
+"""What the manager dashboard shows, computed in SQL for one set of filters.
+
+Every figure here is a grouped count or a short list: no view loads every
+entry. Label counts read the label rows alone (they carry copies of their
+entry's filter fields), which keeps a redraw fast at a million entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import and_, case, func, select
+
+from .entries import Entry, count_entries, list_entries
+from .filters import EntryFilter, day_bounds
+from .schema import attempt_steps, attempts, entry_labels
+from .stats import MonthCount, label_counts_by_month
+from .store import Casebook
+
+
+@dataclass(frozen=True)
+class ThemeTrend:
+    """How often a theme came up as a challenge: overall, lately, and just before."""
+
+    theme: str
+    total: int
+    recent: int
+    before: int
+
+    @property
+    def change(self) -> int:
+        return self.recent - self.before
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    scenario_id: str
+    title: str
+    attempts: int
+    finished: int
+    passed: int
+
+    @property
+    def completion_rate(self) -> float:
+        return self.finished / self.attempts if self.attempts else 0.0
+
+    @property
+    def pass_rate(self) -> float:
+        """Passes as a share of finished attempts."""
+        return self.passed / self.finished if self.finished else 0.0
+
+
+@dataclass(frozen=True)
+class HardChoice:
+    """A decision point, and how often learners got it wrong (scored 0 or less)."""
+
+    scenario_id: str
+    node_id: str
+    answered: int
+    wrong: int
+    commonest_wrong: str
+
+    @property
+    def wrong_rate(self) -> float:
+        return self.wrong / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class Overview:
+    total: int
+    themes_by_month: list[MonthCount]
+    challenges: list[ThemeTrend]
+    resources: list[tuple[str, int]]
+    stories: list[Entry]
+    training: list[ScenarioResult]
+    hardest: list[HardChoice]
+
+    @property
+    def empty(self) -> bool:
+        return self.total == 0 and not self.training
+
+
+def challenge_trends(counts: list[MonthCount], months: int = 3) -> list[ThemeTrend]:
+    """Rank themes by challenges logged; compare the last ``months`` months with the
+    ``months`` before them (months with any challenge in the filtered range)."""
+    seen = sorted({c.month for c in counts})
+    recent, before = set(seen[-months:]), set(seen[-2 * months:-months])
+    totals: dict[str, list[int]] = {}
+    for c in counts:
+        total = totals.setdefault(c.label, [0, 0, 0])
+        total[0] += c.count
+        total[1] += c.count if c.month in recent else 0
+        total[2] += c.count if c.month in before else 0
+    trends = [ThemeTrend(theme, *values) for theme, values in totals.items()]
+    return sorted(trends, key=lambda t: (-t.total, t.theme))
+
+
+def top_labels(cb: Casebook, facet: str, where: EntryFilter, limit: int) -> list[tuple[str, int]]:
+    n = func.count().label("n")
+    query = (select(entry_labels.c.value, n).where(*where.label_clauses(facet))
+             .group_by(entry_labels.c.value).order_by(n.desc(), entry_labels.c.value)
+             .limit(limit))
+    with cb.read() as conn:
+        return [(row.value, row.n) for row in conn.execute(query)]
+
+
+def _attempt_clauses(where: EntryFilter) -> list:
+    """The training records follow the service and date filters (on when attempts began)."""
+    c = attempts.c
+    out = [c.library_service.in_(where.services)] if where.services else []
+    return out + day_bounds(c.started_at, where.since, where.until)
+
+
+def training_results(cb: Casebook, where: EntryFilter) -> list[ScenarioResult]:
+    c = attempts.c
+    query = (select(c.scenario_id, func.max(c.scenario_title).label("title"),
+                    func.count().label("attempts"), func.count(c.finished_at).label("finished"),
+                    func.sum(case((c.passed.is_(True), 1), else_=0)).label("passed"))
+             .where(*_attempt_clauses(where)).group_by(c.scenario_id)
+             .order_by(c.scenario_id))
+    with cb.read() as conn:
+        return [ScenarioResult(r.scenario_id, r.title, r.attempts, r.finished, int(r.passed))
+                for r in conn.execute(query)]
+
+
+def hardest_choices(cb: Casebook, where: EntryFilter, limit: int = 5) -> list[HardChoice]:
+    s, a = attempt_steps.c, attempts.c
+    wrong = func.sum(case((s.points <= 0, 1), else_=0)).label("wrong")
+    answered = func.count().label("answered")
+    base = (select(a.scenario_id, s.node_id, answered, wrong)
+            .select_from(attempt_steps.join(attempts, a.id == s.attempt_id))
+            .where(s.action == "choose", *_attempt_clauses(where))
+            .group_by(a.scenario_id, s.node_id))
+    rows = base.subquery()
+    query = (select(rows).where(rows.c.wrong > 0)
+             .order_by((rows.c.wrong * 1.0 / rows.c.answered).desc(), rows.c.answered.desc())
+             .limit(limit))
+    found = []
+    with cb.read() as conn:
+        for r in conn.execute(query):
+            label = conn.execute(
+                select(s.choice_label, func.count().label("n"))
+                .select_from(attempt_steps.join(attempts, a.id == s.attempt_id))
+                .where(and_(a.scenario_id == r.scenario_id, s.node_id == r.node_id,
+                            s.action == "choose", s.points <= 0, *_attempt_clauses(where)))
+                .group_by(s.choice_label).order_by(func.count().desc()).limit(1)
+            ).first()
+            found.append(HardChoice(r.scenario_id, r.node_id, r.answered, int(r.wrong),
+                                    label.choice_label if label else ""))
+    return found
+
+
+def overview(cb: Casebook, where: EntryFilter | None = None, *, stories: int = 6,
+             resources: int = 10) -> Overview:
+    """Everything the dashboard draws for one set of filters."""
+    where = where or EntryFilter()
+
+    def wants(kind: str) -> bool:
+        return not where.kinds or kind in where.kinds
+
+    challenges = (label_counts_by_month(cb, "theme", replace(where, kinds=("challenge",)))
+                  if wants("challenge") else [])
+    return Overview(
+        total=count_entries(cb, where),
+        themes_by_month=label_counts_by_month(cb, "theme", where),
+        challenges=challenge_trends(challenges),
+        resources=top_labels(cb, "resource", where, resources),
+        stories=(list_entries(cb, replace(where, kinds=("success_story",)), limit=stories)
+                 if wants("success_story") else []),
+        training=training_results(cb, where),
+        hardest=hardest_choices(cb, where),
+    )
