@@ -7,7 +7,7 @@ dashboard always agree on what "entries about Security in Leeds last year" means
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, select
@@ -120,20 +120,21 @@ class EntryFilter:
             out.append(c.region.in_(self.regions))
         return out + day_bounds(c.created_at, self.since, self.until)
 
-    def label_clauses(self, facet: str) -> list[ColumnElement[bool]]:
-        """Conditions on the ``entry_labels`` rows of one facet, equal to :meth:`clauses`
-        on their entries.
+    @property
+    def on_copied_fields_only(self) -> bool:
+        """Whether label rows alone can answer this filter (see schema.entry_labels)."""
+        return not (self.themes or self.offers or self.skills or self.statuses
+                    or self.meetup_id)
 
-        The fields copied onto label rows (kind, service, region, date, deleted)
-        are tested on the label rows directly, which is what makes grouped counts
-        fast. Anything else, label filters included, goes through the entry: a
-        theme filter selects entries, which are then counted under all their labels.
-        """
+    def label_clauses(self, facet: str) -> list[ColumnElement[bool]]:
+        """Conditions on the ``entry_labels`` rows of one facet, for a filter that
+        :attr:`on_copied_fields_only`: no join with entries is needed."""
+        if not self.on_copied_fields_only:
+            raise ValueError("this filter needs the entries table; use clauses()")
         c = entry_labels.c
         out = [c.facet == facet, *self._copied_field_clauses(c)]
-        rest = replace(self, kinds=(), services=(), regions=(), since=None, until=None,
-                       include_deleted=True)
-        rest_clauses = rest.clauses()
-        if rest_clauses:
-            out.append(c.entry_seq.in_(select(entries.c.seq).where(*rest_clauses)))
+        if self.since:  # lets the index narrow by month before the exact test
+            out.append(c.month >= f"{self.since:%Y-%m}")
+        if self.until:
+            out.append(c.month <= f"{self.until:%Y-%m}")
         return out

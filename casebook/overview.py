@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, func, select
 from .entries import Entry, count_entries, list_entries
 from .filters import EntryFilter, day_bounds
 from .schema import attempt_steps, attempts, entry_labels
-from .stats import MonthCount, label_counts_by_month
+from .stats import MonthCount, label_counts_by_month, label_source
 from .store import Casebook
 
 
@@ -97,7 +97,8 @@ def challenge_trends(counts: list[MonthCount], months: int = 3) -> list[ThemeTre
 
 def top_labels(cb: Casebook, facet: str, where: EntryFilter, limit: int) -> list[tuple[str, int]]:
     n = func.count().label("n")
-    query = (select(entry_labels.c.value, n).where(*where.label_clauses(facet))
+    source, clauses = label_source(facet, where)
+    query = (select(entry_labels.c.value, n).select_from(source).where(*clauses)
              .group_by(entry_labels.c.value).order_by(n.desc(), entry_labels.c.value)
              .limit(limit))
     with cb.read() as conn:

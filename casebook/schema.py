@@ -118,8 +118,8 @@ entry_labels = Table(
     Column("deleted", Boolean),
     Column("created_at", UTCDateTime),
     Index("ix_entry_labels_facet_value", "facet", "value", "entry_seq"),
-    Index("ix_entry_labels_counts", "facet", "deleted", "month", "kind", "value"),
-    Index("ix_entry_labels_service", "facet", "library_service", "month"),
+    Index("ix_entry_labels_counts", "facet", "deleted", "month", "value", "kind",
+          "library_service", "region", "created_at"),
 )
 
 # The audit trail: one row per create, update, delete or restore, never changed.

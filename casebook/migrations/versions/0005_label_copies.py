@@ -3,8 +3,8 @@
 The dashboards count labels (themes, resources...) by month under filters on
 kind, service, region and date. Joining a million entries to their labels for
 that took about 2.5 s; with these copies and a covering index the count reads
-the label rows alone (measured 285 ms -> 24 ms at 100,000 entries). The entry
-code keeps the copies in step whenever an entry changes.
+the label rows alone (measured 180 ms -> 52 ms at 100,000 entries, unfiltered).
+The entry code keeps the copies in step whenever an entry changes.
 
 Revision ID: 0005
 Revises: 0004
@@ -45,14 +45,14 @@ def upgrade() -> None:
               kind = e.kind, library_service = e.library_service, region = e.region,
               deleted = e.deleted, created_at = e.created_at
             FROM entries AS e WHERE e.seq = l.entry_seq""")
+    # Ordered so counts group by month and value as they read, and wide enough to
+    # answer every copied filter without touching the table (a covering index).
     op.create_index("ix_entry_labels_counts", "entry_labels",
-                    ["facet", "deleted", "month", "kind", "value"])
-    op.create_index("ix_entry_labels_service", "entry_labels",
-                    ["facet", "library_service", "month"])
+                    ["facet", "deleted", "month", "value", "kind", "library_service", "region",
+                     "created_at"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_entry_labels_service", "entry_labels")
     op.drop_index("ix_entry_labels_counts", "entry_labels")
     for column in reversed(COPIES):
         op.drop_column("entry_labels", column)
