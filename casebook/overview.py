@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, func, select
 
 from .entries import Entry, count_entries, list_entries
 from .filters import EntryFilter, day_bounds
-from .schema import attempt_steps, attempts, entry_labels
+from .schema import attempt_steps, attempts, entries, entry_labels
 from .stats import MonthCount, label_counts_by_month, label_source
 from .store import Casebook
 
@@ -171,3 +171,13 @@ def overview(cb: Casebook, where: EntryFilter | None = None, *, stories: int = 6
         training=training_results(cb, where),
         hardest=hardest_choices(cb, where),
     )
+
+
+def filter_choices(cb: Casebook) -> dict[str, list[str]]:
+    """The library services and regions that entries name, for the filter lists."""
+    with cb.read() as conn:
+        def distinct(column):
+            return sorted(v for v in conn.execute(select(column).distinct()).scalars() if v)
+
+        return {"services": distinct(entries.c.library_service),
+                "regions": distinct(entries.c.region)}

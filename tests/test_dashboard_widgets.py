@@ -1,0 +1,100 @@
+"""The manager dashboard, driven in-process against a demo casebook on both backends."""
+
+import base64
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from casebook import add_entry
+from casebook.demo import fill_demo
+from widgets.dashboard_app import DashboardApp
+
+HOSTILE = '<img src=x onerror="alert(1)"> <script>alert(2)</script>'
+
+
+@pytest.fixture
+def demo(casebook):
+    fill_demo(casebook, entries_count=1500, seed=21)
+    add_entry(casebook, {"kind": "success_story", "title": "Kettle <b>story</b>",
+                         "text": f"Found work with a loaned tablet {HOSTILE}",
+                         "library_service": "Zed Libraries", "themes": ["Jobs and skills"]})
+    return casebook
+
+
+def number(html_text: str) -> int:
+    return int(re.search(r"<strong>([\d,]+)</strong>", html_text).group(1).replace(",", ""))
+
+
+def downloads(app) -> dict[str, bytes]:
+    return {m.group(1): base64.b64decode(m.group(2)) for m in re.finditer(
+        r'download="[^"]+\.(\w+)" href="data:[^;]+;base64,([^"]+)"', app.downloads.value)}
+
+
+def test_an_empty_casebook_explains_how_data_gets_in(casebook):
+    app = DashboardApp(casebook=casebook)
+    assert "Nothing to show yet" in app.views["themes"].value
+    assert "Meet-up capture" in app.views["themes"].value and app.messages.value == ""
+
+
+def test_every_view_has_a_summary_a_described_chart_and_its_numbers(demo):
+    app = DashboardApp(casebook=demo)
+    assert number(app.total.value) == 1501
+    for name in ("themes", "challenges", "resources"):
+        view = app.views[name].value
+        assert 'class="cb-summary"' in view and "<table" in view
+        assert re.search(r'<img src="data:image/png;base64,[^"]+" alt="[^"]{20,}"', view)
+        assert "Download this chart (PNG)" in view
+
+
+def test_filters_change_the_numbers(demo):
+    app = DashboardApp(casebook=demo)
+    everything = number(app.total.value)
+    app.kinds.value = ("challenge",)
+    challenges = number(app.total.value)
+    assert 0 < challenges < everything
+    assert "No success stories match" in app.views["stories"].value
+    app.kinds.value = ()
+    app.services.value = ("Zed Libraries",)
+    assert number(app.total.value) == 1
+    app.services.value = ()
+    app.since.value, app.until.value = date(2030, 1, 1), date(2030, 12, 31)
+    assert "Nothing to show yet" in app.views["themes"].value
+    app.until.value = date(2029, 1, 1)
+    assert "From date is after the To date" in app.messages.value
+
+
+def test_entry_text_is_shown_as_text(demo):
+    app = DashboardApp(casebook=demo)
+    app.services.value = ("Zed Libraries",)
+    stories = app.views["stories"].value
+    assert "&lt;script&gt;" in stories and "<script" not in stories and "<img src=x" not in stories
+    assert "Kettle &lt;b&gt;story&lt;/b&gt;" in stories
+
+
+def test_search_finds_a_known_entry_within_the_filters(demo):
+    app = DashboardApp(casebook=demo)
+    app.query.value = "kettle story"
+    app.search_button.click()
+    assert "Found work with a loaned tablet" in app.results.value
+    assert "<script" not in app.results.value
+    app.kinds.value = ("challenge",)
+    app.search_button.click()
+    assert "Found work with a loaned tablet" not in app.results.value
+
+
+def test_downloads_are_valid_csv_and_xlsx_of_the_filtered_entries(demo):
+    app = DashboardApp(casebook=demo)
+    app.kinds.value = ("success_story",)
+    app.export_button.click()
+    files = downloads(app)
+    expected = number(app.total.value)
+    rows = list(csv.DictReader(io.StringIO(files["csv"].decode("utf-8-sig"))))
+    assert len(rows) == expected and {r["kind"] for r in rows} == {"success_story"}
+    sheet = load_workbook(io.BytesIO(files["xlsx"]))["entries"]
+    assert sheet.max_row == expected + 1
+    charts = re.findall(r'href="data:image/png;base64,([^"]+)"', app.views["themes"].value)
+    assert charts and base64.b64decode(charts[0]).startswith(b"\x89PNG")
