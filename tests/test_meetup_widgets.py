@@ -131,3 +131,26 @@ def test_report_downloads(app, casebook):
     app.form.save_button.click()
     links = app.prepare_report()
     assert 'download="key-takeaways.html"' in links and 'download="key-takeaways.md"' in links
+
+
+def test_a_meetup_created_elsewhere_appears_without_reloading(casebook):
+    from casebook import add_meetup
+
+    early = MeetupPanel(casebook=casebook)  # opened before the meet-up existed
+    meetup = add_meetup(casebook, title="Created in room two", date="2025-06-01")
+    early.poll_once()
+    assert meetup.id in dict(early.picker.options).values()
+    early.picker.value = meetup.id
+    add_meetup(casebook, title="Another one", date="2025-06-02")
+    early.poll_once()
+    assert early.picker.value == meetup.id  # the choice survives the refresh
+
+
+def test_a_refresh_never_loses_what_is_being_typed(app, casebook):
+    from casebook import add_meetup
+
+    app.form.text.value = "Half-typed takeaway"
+    add_meetup(casebook, title="Created elsewhere", date="2025-06-03")
+    app.panel.poll_once()
+    assert app.form.text.value == "Half-typed takeaway"
+    assert "Created elsewhere" in str(app.panel.picker.options)

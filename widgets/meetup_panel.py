@@ -47,6 +47,8 @@ class MeetupPanel(w.VBox):
         self.undo_button = w.Button(description="Undo delete")
         self.undo_button.layout.display = "none"
         self._last_deleted: str | None = None
+        self._picked_id: str | None = None
+        self._reloading = False
         self._shown: tuple | None = None  # what the list shows; None: nothing drawn yet
         self._task: asyncio.Task | None = None
         guard = self.messages.guard
@@ -64,12 +66,28 @@ class MeetupPanel(w.VBox):
     def meetup_id(self) -> str | None:
         return self.picker.value
 
-    def reload_meetups(self, select: str | None = None) -> None:
+    def reload_meetups(self, select: str | None = None) -> bool:
+        """Refresh the list of meet-ups (others may have created one); keep the choice.
+
+        Returns whether the list changed."""
         found = list_meetups(self.casebook, limit=100)
-        self.picker.options = [("Choose a meet-up", None)] + [
-            (f"{m.title} ({m.date:%d %b %Y}, {n} takeaways)", m.id) for m, n in found]
-        if select is not None:
-            self.picker.value = select
+        # No counts in the labels: they change with every takeaway, and the list should
+        # only be rebuilt when a meet-up is added or renamed.
+        options = [("Choose a meet-up", None)] + [
+            (f"{m.title} ({m.date:%d %b %Y})", m.id) for m, _ in found]
+        changed = tuple(options) != tuple(self.picker.options)
+        keep = select if select is not None else self.picker.value
+        if changed:
+            # Replacing the options makes the picker report passing values; they are not
+            # the facilitator's choice, so they must not clear the form.
+            self._reloading = True
+            try:
+                self.picker.options = options
+            finally:
+                self._reloading = False
+        if keep in dict(options).values() and self.picker.value != keep:
+            self.picker.value = keep
+        return changed
 
     def create(self) -> Meetup:
         meetup = add_meetup(self.casebook, title=self.new_title.value,
@@ -80,6 +98,10 @@ class MeetupPanel(w.VBox):
         return meetup
 
     def _picked(self) -> None:
+        # Only a real change of meet-up may clear the form, or typing would be lost.
+        if self._reloading or self.picker.value == self._picked_id:
+            return
+        self._picked_id = self.picker.value
         self._shown = None
         self.refresh()
         if self.on_change:
@@ -148,12 +170,17 @@ class MeetupPanel(w.VBox):
             self.messages.show("Takeaway brought back.")
             self.refresh()
 
+    def poll_once(self) -> None:
+        """What each tick of the auto-refresh does: new meet-ups, then new takeaways."""
+        self.reload_meetups()
+        self.refresh()
+
     def start_auto_refresh(self, seconds: float = REFRESH_SECONDS) -> None:
         """Poll for others' entries on the kernel's event loop (call from a running app)."""
         async def poll() -> None:
             while True:
                 await asyncio.sleep(seconds)
-                self.messages.guard(self.refresh)()
+                self.messages.guard(self.poll_once)()
 
         if self._task is None:
             self._task = asyncio.get_event_loop().create_task(poll())
