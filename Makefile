@@ -10,13 +10,9 @@ TEST_DEBS := chromium
 
 .PHONY: app test lint clean venv
 
-# Kernels run in notebooks/, so the default casebook is named by absolute path.
-app: export CASEBOOK_DB ?= sqlite:///$(CURDIR)/var/casebook.db
 app: $(VENV)/.installed-app
 	$(BIN)/casebook init
-	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/ --no-browser \
-		--port=$(PORT) --Voila.ip=$(HOST) --template=casebook \
-		--strip_sources=True --show_tracebacks=False
+	$(BIN)/casebook serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	@$(MAKE) --no-print-directory debs DEBS="$(TEST_DEBS)"

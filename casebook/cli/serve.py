@@ -1,0 +1,32 @@
+"""The serve sub-command: every app, one command."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..serving import plan, serve
+from .common import open_casebook_of
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return serve(plan(open_casebook_of(args), host=args.host, port=args.port,
+                      scenarios=args.scenarios, pool=args.pool, base_url=args.base_url,
+                      token=args.token))
+
+
+def register(commands, command) -> None:
+    """Add these sub-commands to the parser."""
+    serving = command("serve", cmd_serve,
+                      "Serve every app (training, meet-up capture, dashboard) with Voila and a "
+                      "landing page; offline, with warm kernels, and a token whenever the host "
+                      "is not this machine only.")
+    serving.add_argument("--host", default="127.0.0.1",
+                         help="address to listen on (default 127.0.0.1: this machine only)")
+    serving.add_argument("--port", type=int, default=8866)
+    serving.add_argument("--scenarios", metavar="DIR", help="a folder of extra scenarios")
+    serving.add_argument("--pool", type=int, default=1, metavar="N",
+                         help="kernels kept warm per app (0 to 8, default 1)")
+    serving.add_argument("--base-url", default="/", metavar="/PREFIX/",
+                         help="path prefix when behind a reverse proxy (default /)")
+    serving.add_argument("--token", help="access token (generated when the host is not "
+                                         "loopback and none is given)")

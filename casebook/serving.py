@@ -1,0 +1,125 @@
+"""Running every app with one command: Voilà, set up to be fast, offline and safe.
+
+:func:`plan` works out the Voilà command line, its environment and the start-up
+banner (pure, so it is tested without starting anything); :func:`serve` runs
+it and stops it cleanly on Ctrl-C or SIGTERM, kernels included. Voilà runs in
+a child process: the casebook package never imports it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CasebookError
+from .store import Casebook
+
+APPS = {
+    "training": "Training scenarios: for staff and volunteers",
+    "meetup": "Meet-up capture: for facilitators of network meet-ups",
+    "dashboard": "Manager dashboard: for managers and network leads",
+}
+# An idle page's kernel is shut down after this long, and checked for this often.
+CULL_IDLE_SECONDS = 900
+CULL_INTERVAL_SECONDS = 60
+TEMPLATE = "casebook"
+
+
+@dataclass(frozen=True)
+class Plan:
+    command: list[str]
+    environment: dict[str, str]
+    banner: list[str]
+    url: str
+    token: str | None = field(default=None, repr=False)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _project_path(*parts: str) -> Path | None:
+    """A folder shipped beside the package (a checkout or an editable install)."""
+    here = Path(__file__).resolve().parent.parent.joinpath(*parts)
+    return here if here.exists() else None
+
+
+def template_root() -> Path:
+    """The Jupyter data folder that holds the project's Voilà template."""
+    for root in (_project_path("share", "jupyter"), Path(sys.prefix) / "share" / "jupyter"):
+        if root and (root / "voila" / "templates" / TEMPLATE / "conf.json").exists():
+            return root
+    raise CasebookError("the casebook Voila template is not installed; reinstall the project")
+
+
+def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
+         scenarios: str | None = None, pool: int = 1, base_url: str = "/",
+         token: str | None = None, notebooks: Path | None = None) -> Plan:
+    """The Voilà command that serves every app, with a token whenever the host is
+    reachable from other machines (one is generated when none is given)."""
+    notebooks = notebooks or _project_path("notebooks") or Path.cwd() / "notebooks"
+    if not (notebooks / "training.ipynb").exists():
+        raise CasebookError(f"no apps found in {notebooks}; run from the project folder")
+    if not 0 <= pool <= 8:
+        raise CasebookError(f"--pool is {pool}; expected 0 to 8 kernels kept warm per app")
+    if not is_loopback(host) and not token:
+        token = secrets.token_urlsafe(24)
+    base_url = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
+    command = [
+        sys.executable, "-m", "voila", str(notebooks), "--no-browser",
+        f"--port={port}", f"--Voila.ip={host}", f"--base_url={base_url}",
+        f"--template={TEMPLATE}", "--classic_tree=True",
+        "--strip_sources=True", "--show_tracebacks=False",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        "--VoilaConfiguration.allow_template_override=NO",
+        f"--preheat_kernel={pool > 0}", f"--pool_size={pool}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        f"--token={token or ''}",
+    ]
+    url = casebook.url
+    if casebook.dialect == "sqlite" and url.database and not url.database.startswith(":"):
+        # The kernels run in the notebooks folder: give them the file by its full path.
+        url = url.set(database=str(Path(url.database).resolve()))
+    environment = {"CASEBOOK_DB": url.render_as_string(hide_password=False),
+                   "JUPYTER_PATH": str(template_root())}
+    if scenarios:
+        environment["CASEBOOK_SCENARIOS"] = str(Path(scenarios).resolve())
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    address = f"http://{shown_host}:{port}{base_url}" + (f"?token={token}" if token else "")
+    banner = [f"Library casebook apps at {address}", f"Casebook: {casebook.describe()}"]
+    banner += [f"  {base_url}voila/render/{name}.ipynb  {about}" for name, about in APPS.items()]
+    banner.append("Press Ctrl-C to stop.")
+    return Plan(command, environment, banner, address, token)
+
+
+def serve(the_plan: Plan) -> int:
+    """Run Voilà until Ctrl-C or SIGTERM; then stop it and its kernels, and return."""
+    for line in the_plan.banner:
+        print(line, flush=True)
+    child = subprocess.Popen(the_plan.command, env={**os.environ, **the_plan.environment},
+                             start_new_session=True)
+
+    def stop(_signum, _frame):
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)  # Voila shuts its kernels down on SIGTERM
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        code = child.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    print("Stopped.", flush=True)
+    return 0 if code in (0, -signal.SIGTERM, 128 + signal.SIGTERM) else code

@@ -1,0 +1,118 @@
+"""casebook serve: every app behind one command, offline, warm, and safe by default."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from casebook import CasebookError, open_casebook
+from casebook.serving import plan
+
+from servers import free_port
+
+
+def test_loopback_needs_no_token_and_the_safe_defaults_are_set(sqlite_url):
+    found = plan(open_casebook(sqlite_url))
+    assert found.token is None and found.url == "http://127.0.0.1:8866/"
+    command = " ".join(found.command)
+    for flag in ("--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
+                 "--VoilaConfiguration.allow_theme_override=NO",
+                 "--VoilaConfiguration.allow_template_override=NO", "--template=casebook",
+                 "--preheat_kernel=True", "--pool_size=1", "cull_idle_timeout=900"):
+        assert flag in command
+    assert found.environment["CASEBOOK_DB"] == sqlite_url
+    template = Path(found.environment["JUPYTER_PATH"]) / "voila" / "templates" / "casebook"
+    assert (template / "tree.html").exists()
+    assert "Library casebook apps at http://127.0.0.1:8866/" == found.banner[0]
+
+
+def test_any_other_host_gets_a_token(sqlite_url):
+    generated = plan(open_casebook(sqlite_url), host="0.0.0.0", port=9000)
+    assert generated.token and len(generated.token) >= 24
+    assert generated.url == f"http://127.0.0.1:9000/?token={generated.token}"
+    assert f"--token={generated.token}" in generated.command
+    given = plan(open_casebook(sqlite_url), host="192.0.2.10", token="library-secret")
+    assert given.token == "library-secret" and "?token=library-secret" in given.banner[0]
+
+
+def test_a_relative_casebook_path_reaches_the_kernels_in_full(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    found = plan(open_casebook("sqlite:///here.db"))
+    assert found.environment["CASEBOOK_DB"] == f"sqlite:///{tmp_path / 'here.db'}"
+
+
+def test_base_url_and_bad_options(sqlite_url, tmp_path):
+    cb = open_casebook(sqlite_url)
+    assert "--base_url=/apps/casebook/" in plan(cb, base_url="apps/casebook").command
+    with pytest.raises(CasebookError, match="--pool is 99"):
+        plan(cb, pool=99)
+    with pytest.raises(CasebookError, match="no apps found"):
+        plan(cb, notebooks=tmp_path)
+
+
+class _Refuse(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # report the redirect itself, as an error with its code
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_Refuse)
+
+
+def _kernels_using(db_path: str) -> list[int]:
+    """Processes (kernels) whose environment names this test's casebook."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+        except OSError:
+            continue
+        if db_path.encode() in environ and b"ipykernel" in Path(
+                f"/proc/{pid}/cmdline").read_bytes():
+            found.append(int(pid))
+    return found
+
+
+def test_serve_for_real_with_a_token_then_stop_cleanly(tmp_path):
+    db = tmp_path / "casebook.db"
+    port = free_port()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "casebook.cli", "serve", "--db", f"sqlite:///{db}",
+         "--host", "0.0.0.0", "--port", str(port), "--token", "test-token", "--pool", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        banner = child.stdout.readline()
+        assert banner.strip() == f"Library casebook apps at http://127.0.0.1:{port}/?token=test-token"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/?token=test-token", timeout=5).read().decode()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "serve never answered"
+                time.sleep(0.5)
+        assert page.count('href="/voila/render/') == 3 and "Meet-up capture" in page
+        for path in ("/", "/voila/render/training.ipynb"):  # no token: sent to log in
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                _NO_REDIRECTS.open(f"http://127.0.0.1:{port}{path}", timeout=10)
+            assert refused.value.code in (302, 403)
+        deadline = time.monotonic() + 60
+        while not _kernels_using(str(db)) and time.monotonic() < deadline:
+            time.sleep(0.5)  # warm kernels start in the background
+        assert _kernels_using(str(db)), "no warm kernel was started"
+    finally:
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=60) == 0
+    assert "Stopped." in child.stdout.read()
+    deadline = time.monotonic() + 20
+    while _kernels_using(str(db)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _kernels_using(str(db)) == []
