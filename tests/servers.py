@@ -84,3 +84,45 @@ def accessibility_violations(page) -> list[str]:
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x: "
             f"{'; '.join(n['target'][0] for n in v['nodes'][:3])})"
             for v in results.response["violations"]]
+
+def best_choice(scenario, labels: list[str]):
+    """Of the choices on screen, the one worth most (knowing the scenario file)."""
+    from casebook.scenario import points
+
+    for node in scenario.nodes.values():
+        offered = {c.label: c for c in node.choices}
+        if labels and all(label in offered for label in labels):
+            best = max((offered[label] for label in labels),
+                       key=lambda c: points(c, node, "very sure"))
+            return node, best
+    raise AssertionError(f"no node offers {labels}")
+
+
+def play_to_the_end(page, scenario) -> None:
+    """Play the best choice at every node, with the keyboard alone, until an ending."""
+    from casebook.scenario import CERTAINTY
+
+    choices = page.locator(".cb-choice")
+    for _ in range(len(scenario.nodes)):
+        ending = page.locator(".cb-ending")
+        choices.first.or_(ending).first.wait_for(timeout=30_000)
+        if ending.count():
+            break
+        labels = [c.inner_text().strip() for c in choices.all()]
+        node, best = best_choice(scenario, labels)
+        if node.certainty:
+            tab_to(page, page.get_by_role("radio", name="not sure"))
+            wanted = "very sure" if best.score > 0 else "not sure"
+            for _ in CERTAINTY:
+                if page.get_by_role("radio", name=wanted).is_checked():
+                    break
+                page.keyboard.press("ArrowDown")
+        target = page.get_by_role("button", name=best.label, exact=True)
+        tab_to(page, target)
+        page.keyboard.press("Enter")
+        page.locator(".cb-feedback").wait_for(timeout=30_000)
+        # Focus moves on to the new content: the next choice, or "Play again" at the end.
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement.tagName === 'BUTTON'"
+            " && !document.activeElement.textContent.includes(" + repr(best.label) + ")",
+            timeout=10_000)

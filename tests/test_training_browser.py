@@ -8,9 +8,8 @@ import pytest
 from casebook import open_casebook
 from casebook.attempts import get_attempt, list_attempts
 from casebook.catalogue import load_catalogue
-from casebook.scenario import CERTAINTY, points
 
-from servers import VoilaServer, accessibility_violations, tab_to
+from servers import VoilaServer, accessibility_violations, play_to_the_end, tab_to
 
 SCENARIO = "wifi-banking"
 LEARNER = "Keyboard Kim"
@@ -28,17 +27,6 @@ def training(tmp_path_factory):
         yield server, url
     finally:
         server.stop()
-
-
-def best_choice(scenario, labels: list[str]):
-    """Of the choices on screen, the one worth most (knowing the scenario file)."""
-    for node in scenario.nodes.values():
-        offered = {c.label: c for c in node.choices}
-        if labels and all(label in offered for label in labels):
-            best = max((offered[label] for label in labels),
-                       key=lambda c: points(c, node, "very sure"))
-            return node, best
-    raise AssertionError(f"no node offers {labels}")
 
 
 def test_play_a_wifi_scenario_with_the_keyboard_only(training, offline_page):
@@ -65,30 +53,7 @@ def test_play_a_wifi_scenario_with_the_keyboard_only(training, offline_page):
     tab_to(page, page.get_by_role("button", name="Start scenario"))
     page.keyboard.press("Enter")
 
-    choices = page.locator(".cb-choice")
-    for _ in range(len(scenario.nodes)):
-        ending = page.locator(".cb-ending")
-        choices.first.or_(ending).first.wait_for(timeout=30_000)
-        if ending.count():
-            break
-        labels = [c.inner_text().strip() for c in choices.all()]
-        node, best = best_choice(scenario, labels)
-        if node.certainty:
-            tab_to(page, page.get_by_role("radio", name="not sure"))
-            wanted = "very sure" if best.score > 0 else "not sure"
-            for _ in CERTAINTY:
-                if page.get_by_role("radio", name=wanted).is_checked():
-                    break
-                page.keyboard.press("ArrowDown")
-        target = page.get_by_role("button", name=best.label, exact=True)
-        tab_to(page, target)
-        page.keyboard.press("Enter")
-        page.locator(".cb-feedback").wait_for(timeout=30_000)
-        # Focus moves on to the new content: the next choice, or "Play again" at the end.
-        page.wait_for_function(
-            "() => document.activeElement && document.activeElement.tagName === 'BUTTON'"
-            " && !document.activeElement.textContent.includes(" + repr(best.label) + ")",
-            timeout=10_000)
+    play_to_the_end(page, scenario)
     page.locator(".cb-ending").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Play again").evaluate(
         "el => el === document.activeElement")
