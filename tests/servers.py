@@ -126,3 +126,12 @@ def play_to_the_end(page, scenario) -> None:
             "() => document.activeElement && document.activeElement.tagName === 'BUTTON'"
             " && !document.activeElement.textContent.includes(" + repr(best.label) + ")",
             timeout=10_000)
+
+
+def create_meetup(page, title: str) -> None:
+    """Create a meet-up in the meet-up app with the keyboard alone."""
+    tab_to(page, page.get_by_label("New meet-up title"))
+    page.keyboard.type(title)
+    tab_to(page, page.get_by_role("button", name="Create meet-up"))
+    page.keyboard.press("Enter")
+    page.get_by_text(f"Meet-up created: {title}").wait_for(timeout=30_000)

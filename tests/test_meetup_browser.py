@@ -7,7 +7,7 @@ import pytest
 
 from casebook import EntryFilter, add_meetup, list_entries, open_casebook
 
-from servers import VoilaServer, accessibility_violations, tab_to
+from servers import VoilaServer, accessibility_violations, create_meetup, tab_to
 
 HOSTILE = ('<img src=x onerror="window.__xss = 1"> <script>window.__xss = 2</script> '
            "<b>not bold</b>")
@@ -81,12 +81,7 @@ def test_the_whole_flow_with_the_keyboard_only(meetup_server, offline_page):
     page = offline_page
     open_app(page, server)
     assert accessibility_violations(page) == []
-    title = page.get_by_label("New meet-up title")
-    tab_to(page, title)
-    page.keyboard.type("Keyboard meet-up")
-    tab_to(page, page.get_by_role("button", name="Create meet-up"))
-    page.keyboard.press("Enter")
-    page.get_by_text("Meet-up created: Keyboard meet-up").wait_for(timeout=30_000)
+    create_meetup(page, "Keyboard meet-up")
     kind = page.get_by_label("Kind of takeaway")
     tab_to(page, kind)
     page.keyboard.press("ArrowDown")  # Challenge -> Outcome

@@ -14,7 +14,13 @@ import pytest
 
 from casebook.catalogue import load_catalogue
 
-from servers import accessibility_violations, free_port, play_to_the_end, tab_to
+from servers import (
+    accessibility_violations,
+    create_meetup,
+    free_port,
+    play_to_the_end,
+    tab_to,
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +71,8 @@ def test_a_newcomer_plays_logs_and_sees_it_counted(served, offline_page):
 
     page.goto(served)
     follow(page, "Meet-up capture")
-    title = page.get_by_label("New meet-up title")
-    title.wait_for(timeout=60_000)
-    tab_to(page, title)
-    page.keyboard.type("My first meet-up")
-    tab_to(page, page.get_by_role("button", name="Create meet-up"))
-    page.keyboard.press("Enter")
-    page.get_by_text("Meet-up created: My first meet-up").wait_for(timeout=30_000)
+    page.get_by_label("New meet-up title").wait_for(timeout=60_000)
+    create_meetup(page, "My first meet-up")
     box = page.get_by_label("What was said")
     tab_to(page, box)
     page.keyboard.type("Tea and Tech drop-ins bring in new learners")
