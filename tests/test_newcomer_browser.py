@@ -47,9 +47,16 @@ def served(tmp_path_factory):
 
 
 def follow(page, link_name: str) -> None:
+    """Open an app from the landing page, and wait until its page talks to its kernel.
+
+    A warm kernel's page shows its widgets at once, before the page's connection
+    to the kernel is up; keys pressed in that moment could go nowhere.
+    """
     link = page.get_by_role("link", name=link_name)
     tab_to(page, link)
-    page.keyboard.press("Enter")
+    with page.expect_websocket(timeout=60_000) as kernel:
+        page.keyboard.press("Enter")
+    kernel.value.wait_for_event("framereceived", timeout=60_000)
 
 
 def test_a_newcomer_plays_logs_and_sees_it_counted(served, offline_page):
