@@ -134,11 +134,11 @@ def _write_labels(conn: Connection, seq: int, cleaned: Mapping) -> None:
             conn.execute(insert(entry_labels), rows)
 
 
-def copy_to_labels(conn: Connection, entry: Entry) -> None:
+def copy_to_labels(conn: Connection, seq: int, entry: Entry) -> None:
     """Bring the entry's label rows' copies of its filter fields up to date."""
     conn.execute(
         update(entry_labels)
-        .where(entry_labels.c.entry_seq == _seq(conn, entry.id))
+        .where(entry_labels.c.entry_seq == seq)
         .values(**label_copies(entry.kind, entry.library_service, entry.region, entry.deleted,
                                entry.created_at))
     )
@@ -248,7 +248,7 @@ def insert_entry(conn: Connection, cleaned: dict, redactions: dict, *,
     ).scalar_one()
     _write_labels(conn, seq, cleaned)
     entry = _load(conn, [seq])[0]
-    copy_to_labels(conn, entry)
+    copy_to_labels(conn, seq, entry)
     # A creation records only the fields given values, not a wall of empty ones.
     created = {k: v for k, v in _diff(_state(None), _state(entry)).items()
                if v[1] not in (None, [], False)}
@@ -282,7 +282,7 @@ def change_entry(conn: Connection, before: Entry, cleaned: dict, redactions: dic
     _write_labels(conn, seq, cleaned)
     _record(conn, seq, action, actor, changed, now)
     entry = _load(conn, [seq])[0]
-    copy_to_labels(conn, entry)
+    copy_to_labels(conn, seq, entry)
     return entry
 
 

@@ -9,7 +9,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from casebook import NotACasebook, SchemaTooNew, add_entry, count_entries, open_casebook
+from casebook import (
+    NotACasebook,
+    SchemaTooNew,
+    add_entry,
+    count_entries,
+    get_entry,
+    open_casebook,
+)
 from casebook.schema import metadata
 from casebook.store import SCHEMA_HEAD, known_revisions
 
@@ -148,8 +155,9 @@ def test_entries_survive_reopening(sqlite_url):
     cb = open_casebook(sqlite_url)
     entry = add_entry(cb, {"kind": "note", "text": "still here"})
     cb.close()
-    assert open_casebook(sqlite_url).engine and count_entries(open_casebook(sqlite_url)) == 1
-    assert entry.id
+    reopened = open_casebook(sqlite_url)
+    assert count_entries(reopened) == 1
+    assert get_entry(reopened, entry.id) == entry
 
 
 def test_schema_head_names_the_newest_migration():

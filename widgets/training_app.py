@@ -35,7 +35,10 @@ class TrainingApp(w.VBox):
         self.casebook = casebook
         self.catalogue = catalogue
         self.messages = MessageArea()
+        # Not continuous: looking for an attempt to resume costs a query, so do it once
+        # the name is typed (Enter or leaving the box), not at every keystroke.
         self.learner = w.Text(description="Your name or staff ID", style=_LABELLED,
+                              continuous_update=False,
                               layout=_WIDE)
         self.service = w.Text(description="Library service (optional)", style=_LABELLED,
                               layout=_WIDE)
