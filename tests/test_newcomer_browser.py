@@ -29,7 +29,11 @@ def served(tmp_path_factory):
     port = free_port()
     child = subprocess.Popen(
         [sys.executable, "-m", "casebook.cli", "serve", "--db",
-         f"sqlite:///{folder / 'casebook.db'}", "--port", str(port)],
+         f"sqlite:///{folder / 'casebook.db'}", "--port", str(port),
+         # No warm kernels: a warm page shows its widgets before it is connected, and
+         # edits made in that moment can be lost (open in issue 7; see test_serve.py
+         # for warm kernels). Without them the page comes once its kernel has built it.
+         "--pool", "0"],
         stdout=(folder / "serve.log").open("w"), stderr=subprocess.STDOUT,
         start_new_session=True)
     deadline = time.monotonic() + 60
