@@ -28,6 +28,7 @@ from .dashboard_views import (
 )
 from .download import download_anchor
 from .entry_form import KIND_LABELS
+from .fields import text_box
 from .message_area import MessageArea
 from .style import STYLE
 
@@ -65,9 +66,9 @@ class DashboardApp(w.VBox):
         self.total = w.HTML()
         self.views = {name: w.HTML(layout=_WIDE) for name in
                       ("themes", "challenges", "resources", "stories", "training")}
-        # Not continuous: the value changes (and a search runs) on Enter or leaving the box.
-        self.query = w.Text(description="Search the casebook", style=_LABELLED,
-                            continuous_update=False, layout=w.Layout(width="32rem"))
+        # The search runs when the query is typed (Enter or leaving the box).
+        self.query = text_box("Search the casebook", style=_LABELLED,
+                              layout=w.Layout(width="32rem"))
         self.search_button = w.Button(description="Search")
         self.results = w.HTML(layout=_WIDE)
         self.export_button = w.Button(description="Prepare downloads of these entries")

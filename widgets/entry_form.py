@@ -19,6 +19,7 @@ from casebook.redaction import find_personal_data
 from casebook.store import Casebook
 from casebook.taxonomy import KINDS, OFFERS, SKILLS, THEMES
 
+from .fields import text_area, text_box
 from .message_area import MessageArea
 
 KIND_LABELS = {"challenge": "Challenge", "outcome": "Outcome", "approach": "What worked",
@@ -58,16 +59,16 @@ class EntryForm(w.VBox):
                                description="Kind of takeaway", style=_LABELLED)
         self.themes = w.SelectMultiple(options=THEMES, rows=6, description="Themes",
                                        style=_LABELLED, layout=_WIDE)
-        self.title = w.Text(description="Title (optional)", style=_LABELLED, layout=_WIDE)
-        self.text = w.Textarea(description="What was said", style=_LABELLED,
-                               layout=w.Layout(width="100%", max_width="46rem",
+        self.title = text_box("Title (optional)", style=_LABELLED, layout=_WIDE)
+        self.text = text_area("What was said", style=_LABELLED,
+                              layout=w.Layout(width="100%", max_width="46rem",
                                                height="8rem"))
-        self.service = w.Text(description="Library service", style=_LABELLED, layout=_WIDE)
+        self.service = text_box("Library service", style=_LABELLED, layout=_WIDE)
         self.offers = w.SelectMultiple(options=OFFERS, rows=4, style=_LABELLED,
                                        description="Universal Offers", layout=_WIDE)
         self.skills = w.SelectMultiple(options=SKILLS, rows=6, style=_LABELLED,
                                        description="Digital skills", layout=_WIDE)
-        self.author = w.Text(description="Your name", style=_LABELLED, layout=_WIDE)
+        self.author = text_box("Your name", style=_LABELLED, layout=_WIDE)
         self.field_messages = {name: w.HTML() for name in
                                ("kind", "themes", "title", "text", "service", "offers",
                                 "skills", "author")}

@@ -20,6 +20,7 @@ from casebook.meetups import Meetup, add_meetup, get_meetup, list_meetups
 from casebook.store import Casebook
 
 from .entry_form import KIND_LABELS
+from .fields import text_box
 from .message_area import MessageArea
 
 _LABELLED = {"description_width": "12rem"}
@@ -36,11 +37,10 @@ class MeetupPanel(w.VBox):
         self.on_change = on_change
         self.messages = MessageArea()
         self.picker = w.Dropdown(description="Meet-up", style=_LABELLED, layout=_WIDE)
-        self.new_title = w.Text(description="New meet-up title", style=_LABELLED,
-                                layout=_WIDE)
+        self.new_title = text_box("New meet-up title", style=_LABELLED, layout=_WIDE)
         self.new_date = w.DatePicker(description="Date of the meet-up", value=date.today(),
                                      style=_LABELLED)
-        self.new_host = w.Text(description="Host network", style=_LABELLED, layout=_WIDE)
+        self.new_host = text_box("Host network", style=_LABELLED, layout=_WIDE)
         self.create_button = w.Button(description="Create meet-up")
         self.summary = w.HTML()
         self.entry_list = w.VBox(layout=_WIDE)

@@ -15,6 +15,7 @@ from casebook.store import Casebook
 from casebook.taxonomy import KINDS, THEMES
 
 from .entry_form import KIND_LABELS
+from .fields import text_area
 from .message_area import MessageArea
 
 _LABELLED = {"description_width": "12rem"}
@@ -28,8 +29,8 @@ class NotesImport(w.VBox):
         self.meetup_id = meetup_id
         self.on_saved = on_saved
         self.messages = MessageArea()
-        self.pasted = w.Textarea(description="Paste notes here", style=_LABELLED,
-                                 layout=w.Layout(width="100%", max_width="46rem",
+        self.pasted = text_area("Paste notes here", style=_LABELLED,
+                                layout=w.Layout(width="100%", max_width="46rem",
                                                  height="10rem"))
         self.upload = w.FileUpload(accept=".txt,.md,.markdown,text/plain,text/markdown",
                                    multiple=False, description="Or upload a notes file")

@@ -22,6 +22,7 @@ from casebook.scenario import Scenario
 from casebook.store import Casebook
 
 from .download import download_anchor
+from .fields import text_box
 from .message_area import MessageArea
 from .scenario_player import ScenarioPlayer
 from .style import STYLE
@@ -35,13 +36,11 @@ class TrainingApp(w.VBox):
         self.casebook = casebook
         self.catalogue = catalogue
         self.messages = MessageArea()
-        # Not continuous: looking for an attempt to resume costs a query, so do it once
-        # the name is typed (Enter or leaving the box), not at every keystroke.
-        self.learner = w.Text(description="Your name or staff ID", style=_LABELLED,
-                              continuous_update=False,
-                              layout=_WIDE)
-        self.service = w.Text(description="Library service (optional)", style=_LABELLED,
-                              layout=_WIDE)
+        # Looking for an attempt to resume costs a query: the box (see widgets.fields)
+        # sends the name once it is typed, so that runs once, not at every keystroke.
+        self.learner = text_box("Your name or staff ID", style=_LABELLED, layout=_WIDE)
+        self.service = text_box("Library service (optional)", style=_LABELLED,
+                                layout=_WIDE)
         options = [(f"{s.topic}: {s.title} ({s.minutes} min)", s.id)
                    for s in catalogue.scenarios]
         self.scenario = w.Dropdown(options=options, description="Scenario", style=_LABELLED,
