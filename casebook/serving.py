@@ -3,7 +3,8 @@
 :func:`plan` works out the Voilà command line, its environment and the start-up
 banner (pure, so it is tested without starting anything); :func:`serve` runs
 it and stops it cleanly on Ctrl-C or SIGTERM, kernels included. Voilà runs in
-a child process: the casebook package never imports it.
+a child process, with the limits of :mod:`casebook.voila_app`, the only module
+that imports it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ APPS = {
 CULL_IDLE_SECONDS = 900
 CULL_INTERVAL_SECONDS = 60
 TEMPLATE = "casebook"
+# Each open app page has a kernel of 70-160 MB: 30 of them fit a few GB, enough for a
+# training room, and a page beyond that gets a "try again" page, not a slow machine.
+MAX_KERNELS = 30
+# A kernel's data memory limit: a dashboard download of 50,000 entries peaks near
+# 460 MB, so this leaves room for real work while stopping a runaway page.
+KERNEL_MEMORY_MB = 1024
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,8 @@ def template_root() -> Path:
 
 def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
          scenarios: str | None = None, pool: int = 1, base_url: str = "/",
-         token: str | None = None, notebooks: Path | None = None) -> Plan:
+         token: str | None = None, max_kernels: int = MAX_KERNELS,
+         kernel_memory: int = KERNEL_MEMORY_MB, notebooks: Path | None = None) -> Plan:
     """The Voilà command that serves every app, with a token whenever the host is
     reachable from other machines (one is generated when none is given)."""
     notebooks = notebooks or _project_path("notebooks") or Path.cwd() / "notebooks"
@@ -73,11 +81,20 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
         raise CasebookError(f"no apps found in {notebooks}; run from the project folder")
     if not 0 <= pool <= 8:
         raise CasebookError(f"--pool is {pool}; expected 0 to 8 kernels kept warm per app")
+    warm = pool * len(APPS)
+    if not warm < max_kernels <= 500:
+        raise CasebookError(f"--max-kernels is {max_kernels}; expected more than the {warm} "
+                            f"kept warm (--pool {pool} for each of {len(APPS)} apps), "
+                            "and at most 500")
+    if not 512 <= kernel_memory <= 65536:
+        raise CasebookError(f"--kernel-memory is {kernel_memory}; expected 512 to 65536 (MB)")
     if not is_loopback(host) and not token:
         token = secrets.token_urlsafe(24)
     base_url = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
     command = [
-        sys.executable, "-m", "voila", str(notebooks), "--no-browser",
+        sys.executable, "-m", "casebook.voila_app",
+        f"--max-kernels={max_kernels}", f"--kernel-memory-mb={kernel_memory}",
+        str(notebooks), "--no-browser",
         f"--port={port}", f"--Voila.ip={host}", f"--base_url={base_url}",
         f"--template={TEMPLATE}", "--classic_tree=True",
         "--strip_sources=True", "--show_tracebacks=False",
@@ -100,6 +117,8 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
     address = f"http://{shown_host}:{port}{base_url}" + (f"?token={token}" if token else "")
     banner = [f"Library casebook apps at {address}", f"Casebook: {casebook.describe()}"]
     banner += [f"  {base_url}voila/render/{name}.ipynb  {about}" for name, about in APPS.items()]
+    banner.append(f"Up to {max_kernels} app pages open at once ({warm} of them kept warm), "
+                  f"each limited to {kernel_memory} MB.")
     banner.append("Press Ctrl-C to stop.")
     return Plan(command, environment, banner, address, token)
 

@@ -25,7 +25,38 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class VoilaServer:
+class _Server:
+    """A server process on a free port, in a process group of its own."""
+    port: int
+    url: str
+    log: Path
+    process: subprocess.Popen
+
+    def wait(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited: {self.log.read_text()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise TimeoutError(f"the server did not open port {self.port}: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=15)
+
+
+class VoilaServer(_Server):
+    """Plain Voilà serving one notebook with the project's template."""
+
     def __init__(self, notebook: str, *, env: dict[str, str], log: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -40,26 +71,42 @@ class VoilaServer:
             command, cwd=ROOT / "notebooks", env={**os.environ, **jupyter_path, **env},
             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
 
-    def wait(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"voila exited: {self.log.read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise TimeoutError(f"voila did not open port {self.port}: {self.log.read_text()}")
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=15)
+class PlannedServer(_Server):
+    """The Voilà that `casebook serve` runs, from its plan, with extra limit flags for
+    tests (such as ``--evict-after-seconds``, which the CLI leaves at its default)."""
+
+    def __init__(self, db: Path, *, log: Path, limits: tuple[str, ...] = (), **options):
+        from casebook import open_casebook
+        from casebook.serving import plan
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = log
+        self.db = db
+        the_plan = plan(open_casebook(f"sqlite:///{db}"), port=self.port, **options)
+        module = the_plan.command.index("casebook.voila_app") + 1
+        command = [*the_plan.command[:module], *limits, *the_plan.command[module:]]
+        self.process = subprocess.Popen(
+            command, env={**os.environ, **the_plan.environment}, stdout=log.open("w"),
+            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def kernels(self) -> list[int]:
+        return kernels_using(self.db)
+
+
+def kernels_using(db: Path) -> list[int]:
+    """Kernel processes whose environment names this casebook file."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue  # ended while we looked
+        if str(db).encode() in environ and b"ipykernel" in command:
+            found.append(int(pid))
+    return found
 
 
 def tab_to(page, locator, *, presses: int = 80) -> None:

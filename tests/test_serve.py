@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import pytest
 from casebook import CasebookError, open_casebook
 from casebook.serving import plan
 
-from servers import free_port
+from servers import free_port, kernels_using
 
 
 def test_loopback_needs_no_token_and_the_safe_defaults_are_set(sqlite_url):
@@ -26,12 +25,15 @@ def test_loopback_needs_no_token_and_the_safe_defaults_are_set(sqlite_url):
     for flag in ("--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
                  "--VoilaConfiguration.allow_theme_override=NO",
                  "--VoilaConfiguration.allow_template_override=NO", "--template=casebook",
-                 "--preheat_kernel=True", "--pool_size=1", "cull_idle_timeout=900"):
+                 "--preheat_kernel=True", "--pool_size=1", "cull_idle_timeout=900",
+                 "-m casebook.voila_app --max-kernels=30 --kernel-memory-mb=1024"):
         assert flag in command
     assert found.environment["CASEBOOK_DB"] == sqlite_url
     template = Path(found.environment["JUPYTER_PATH"]) / "voila" / "templates" / "casebook"
     assert (template / "tree.html").exists()
     assert "Library casebook apps at http://127.0.0.1:8866/" == found.banner[0]
+    assert "Up to 30 app pages open at once (3 of them kept warm), each limited to 1024 MB." \
+        in found.banner
 
 
 def test_any_other_host_gets_a_token(sqlite_url):
@@ -54,6 +56,12 @@ def test_base_url_and_bad_options(sqlite_url, tmp_path):
     assert "--base_url=/apps/casebook/" in plan(cb, base_url="apps/casebook").command
     with pytest.raises(CasebookError, match="--pool is 99"):
         plan(cb, pool=99)
+    with pytest.raises(CasebookError, match="--max-kernels is 6; expected more than the 6 "
+                                            "kept warm"):
+        plan(cb, pool=2, max_kernels=6)
+    assert "--max-kernels=7" in plan(cb, pool=2, max_kernels=7).command
+    with pytest.raises(CasebookError, match="--kernel-memory is 100; expected 512"):
+        plan(cb, kernel_memory=100)
     with pytest.raises(CasebookError, match="no apps found"):
         plan(cb, notebooks=tmp_path)
 
@@ -64,20 +72,6 @@ class _Refuse(urllib.request.HTTPRedirectHandler):
 
 
 _NO_REDIRECTS = urllib.request.build_opener(_Refuse)
-
-
-def _kernels_using(db_path: str) -> list[int]:
-    """Processes (kernels) whose environment names this test's casebook."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            environ = Path(f"/proc/{pid}/environ").read_bytes()
-        except OSError:
-            continue
-        if db_path.encode() in environ and b"ipykernel" in Path(
-                f"/proc/{pid}/cmdline").read_bytes():
-            found.append(int(pid))
-    return found
 
 
 def test_serve_for_real_with_a_token_then_stop_cleanly(tmp_path):
@@ -105,14 +99,14 @@ def test_serve_for_real_with_a_token_then_stop_cleanly(tmp_path):
                 _NO_REDIRECTS.open(f"http://127.0.0.1:{port}{path}", timeout=10)
             assert refused.value.code in (302, 403)
         deadline = time.monotonic() + 60
-        while not _kernels_using(str(db)) and time.monotonic() < deadline:
+        while not kernels_using(db) and time.monotonic() < deadline:
             time.sleep(0.5)  # warm kernels start in the background
-        assert _kernels_using(str(db)), "no warm kernel was started"
+        assert kernels_using(db), "no warm kernel was started"
     finally:
         child.send_signal(signal.SIGTERM)
         assert child.wait(timeout=60) == 0
     assert "Stopped." in child.stdout.read()
     deadline = time.monotonic() + 20
-    while _kernels_using(str(db)) and time.monotonic() < deadline:
+    while kernels_using(db) and time.monotonic() < deadline:
         time.sleep(0.5)
-    assert _kernels_using(str(db)) == []
+    assert kernels_using(db) == []

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from ..serving import plan, serve
+from ..serving import KERNEL_MEMORY_MB, MAX_KERNELS, plan, serve
 from .common import open_casebook_of
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     return serve(plan(open_casebook_of(args), host=args.host, port=args.port,
                       scenarios=args.scenarios, pool=args.pool, base_url=args.base_url,
-                      token=args.token))
+                      token=args.token, max_kernels=args.max_kernels,
+                      kernel_memory=args.kernel_memory))
 
 
 def register(commands, command) -> None:
@@ -26,6 +27,11 @@ def register(commands, command) -> None:
     serving.add_argument("--scenarios", metavar="DIR", help="a folder of extra scenarios")
     serving.add_argument("--pool", type=int, default=1, metavar="N",
                          help="kernels kept warm per app (0 to 8, default 1)")
+    serving.add_argument("--max-kernels", type=int, default=MAX_KERNELS, metavar="N",
+                         help="most app pages open at once, warm kernels included (default "
+                              f"{MAX_KERNELS}); past it a page says the server is busy")
+    serving.add_argument("--kernel-memory", type=int, default=KERNEL_MEMORY_MB, metavar="MB",
+                         help=f"memory limit of each page's kernel (default {KERNEL_MEMORY_MB})")
     serving.add_argument("--base-url", default="/", metavar="/PREFIX/",
                          help="path prefix when behind a reverse proxy (default /)")
     serving.add_argument("--token", help="access token (generated when the host is not "

@@ -1,0 +1,236 @@
+"""Voilà as `casebook serve` runs it: a cap on live kernels, kernels booted a few
+at a time with pages first, and a memory limit on every kernel.
+
+`casebook serve` starts this module in a child process (``python -m
+casebook.voila_app [limits] [voila arguments]``); nothing else in the package
+imports it or Voilà. The rules themselves are in :mod:`casebook.kernel_budget`.
+
+Voilà has no settings for any of this. Its kernel manager class is made by a
+factory inside ``Voila.init_settings``, so :class:`CasebookVoila` hands that
+factory's result to :func:`limited` for a subclass; and it serves app pages with
+a handler that waits at the boot gate. Both lean on Voilà 0.5's internals (the
+warm pools especially): pyproject pins voila below 0.6, and tests/test_kernel_limits.py
+checks each behaviour on a real server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+from dataclasses import dataclass
+from datetime import timedelta
+
+import tornado.web
+import voila.app as voila_app
+from jupyter_server._tz import utcnow
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from .kernel_budget import BootGate, KernelState, evictable
+
+# A warming kernel holds its boot slot until its notebook has run, or this long
+# (the dashboard's notebook waits for its page, so it never finishes while warming).
+WARMING_HOLD_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_kernels: int
+    kernel_memory_mb: int  # 0: no limit
+    boot_slots: int
+    evict_after: timedelta
+
+
+class KernelLimitReached(tornado.web.HTTPError):
+    def __init__(self, max_kernels: int):
+        super().__init__(
+            503, "All %d app sessions this server allows are in use. Close app tabs you "
+            "have finished with, or try again in a few minutes.", max_kernels,
+            reason="Too busy")
+
+
+def _ready(task: asyncio.Future) -> bool:
+    return task.done() and not task.cancelled() and task.exception() is None
+
+
+def _failed(task: asyncio.Future) -> bool:
+    return task.done() and not _ready(task)
+
+
+class CappedKernels:
+    """Kernel-manager mixin: no more than ``limits.max_kernels`` live kernels, each
+    with its memory limited. ``start_kernel`` is a page's (Voilà's warm pools start
+    theirs past it, see :class:`WarmPoolLimits`)."""
+
+    limits: Limits
+
+    def __init__(self, **kwargs):
+        self._starting = 0  # kernels being started, not yet listed by the manager
+        self._closing = False
+        self.boot_gate = BootGate(self.limits.boot_slots)
+        super().__init__(**kwargs)
+
+    def live_kernels(self) -> int:
+        return len(self.list_kernel_ids()) + self._starting
+
+    def warm_kernel_ids(self) -> set[str]:
+        return set()
+
+    async def start_kernel(self, **kwargs):
+        if kwargs.get("kernel_id") in self:  # an existing kernel: nothing new starts
+            return await super().start_kernel(**kwargs)
+        await self._make_room()
+        self._starting += 1  # no await since the room was checked: nobody takes it
+        try:
+            kernel_id = await super().start_kernel(**kwargs)
+        finally:
+            self._starting -= 1
+        self._limit_memory(kernel_id)
+        return kernel_id
+
+    async def _make_room(self) -> None:
+        states = [self._state(kernel_id) for kernel_id in self.list_kernel_ids()]
+        for kernel_id in evictable(states, utcnow(), self.limits.evict_after):
+            if self.live_kernels() < self.limits.max_kernels:
+                break
+            self.log.info("Shutting down kernel %s (its page has gone) to make room", kernel_id)
+            await self.shutdown_kernel(kernel_id)
+        if self.live_kernels() >= self.limits.max_kernels:
+            self.log.warning("A page was turned away: %d kernels, the most allowed",
+                             self.limits.max_kernels)
+            raise KernelLimitReached(self.limits.max_kernels)
+
+    def _state(self, kernel_id: str) -> KernelState:
+        model = self.kernel_model(kernel_id)
+        last = getattr(self.get_kernel(kernel_id), "last_activity", None) or utcnow()
+        return KernelState(kernel_id, model["connections"], last,
+                           kernel_id in self.warm_kernel_ids())
+
+    def _limit_memory(self, kernel_id: str) -> None:
+        """Cap the kernel's data memory, so one runaway page cannot starve the rest:
+        past the limit its allocations fail (MemoryError, shown in the page)."""
+        if not self.limits.kernel_memory_mb:
+            return
+        limit = self.limits.kernel_memory_mb * 2**20
+        pid = getattr(self.get_kernel(kernel_id).provisioner, "pid", None)
+        try:
+            resource.prlimit(pid, resource.RLIMIT_DATA, (limit, limit))
+        except (OSError, ValueError, TypeError) as error:
+            self.log.warning("Could not limit the memory of kernel %s: %s", kernel_id, error)
+
+    async def shutdown_all(self, *args, **kwargs):
+        self._closing = True  # kernels still waiting to warm give up
+        return await super().shutdown_all(*args, **kwargs)
+
+
+class WarmPoolLimits:
+    """Mixin for Voilà's warm-kernel pools: warming waits for room under the cap and
+    for its turn at the boot gate, behind pages; a page gets a warm kernel only if
+    one is ready, and otherwise boots its own in its turn."""
+
+    def warm_kernel_ids(self) -> set[str]:
+        return {task.result()["kernel_id"]
+                for pool in self._pools.values() for task in pool if _ready(task)}
+
+    def get_pool_size(self, notebook_name: str) -> int:
+        return sum(_ready(task) for task in self._pools.get(notebook_name, ()))
+
+    async def get_rendered_notebook(self, notebook_name: str, *args, **kwargs):
+        # Voilà takes the pool's first kernel, ready or not: put the ready ones first.
+        pool = self._pools.get(notebook_name, [])
+        pool[:] = sorted((task for task in pool if not _failed(task)),
+                         key=lambda task: not _ready(task))
+        return await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+
+    async def start_kernel(self, **kwargs):
+        kernel_id = await super().start_kernel(**kwargs)
+        self._refill_pools()
+        return kernel_id
+
+    def _refill_pools(self) -> None:
+        """Warming that failed is tried again (Voilà itself refills a pool only when a
+        page takes from it, and pages take only ready kernels)."""
+        for notebook_name, pool in self._pools.items():
+            if any(_failed(task) for task in pool) and not self._closing:
+                pool[:] = [task for task in pool if not _failed(task)]
+                self.fill_if_needed(notebook_name=notebook_name)
+
+    async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
+        if kernel_id is not None:  # a restart runs the notebook again in the same kernel
+            return await super()._initialize(notebook_path, kernel_id, **kwargs)
+        while True:
+            while self.live_kernels() >= self.limits.max_kernels and not self._closing:
+                await asyncio.sleep(1)
+            async with self.boot_gate.enter(background=True):
+                if self._closing:
+                    raise RuntimeError("the server is stopping: no more warm kernels")
+                if self.live_kernels() >= self.limits.max_kernels:
+                    continue  # a page took the room while this waited at the gate
+                self._starting += 1
+                try:
+                    content = await super()._initialize(notebook_path, None, **kwargs)
+                finally:
+                    self._starting -= 1
+                self._limit_memory(content["kernel_id"])
+                await asyncio.wait([content["task"]], timeout=WARMING_HOLD_SECONDS)
+                return content
+
+
+def limited(manager_class: type, limits: Limits) -> type:
+    """A subclass of Voilà's kernel manager class with the casebook's limits."""
+    mixins = (WarmPoolLimits, CappedKernels) if hasattr(manager_class, "_initialize") \
+        else (CappedKernels,)
+    return type(f"Casebook{manager_class.__name__}", (*mixins, manager_class),
+                {"limits": limits})
+
+
+class GatedVoilaHandler(TornadoVoilaHandler):
+    """An app page: it boots (starts its kernel and runs the app) in its turn."""
+
+    @tornado.web.authenticated
+    async def get(self, path=None):
+        async with self.kernel_manager.boot_gate.enter():
+            await super().get(path=path)
+
+
+class CasebookVoila(Voila):
+    limits: Limits
+
+    def init_settings(self):
+        make_manager = voila_app.voila_kernel_manager_factory
+
+        def limited_factory(*args, **kwargs):
+            return limited(make_manager(*args, **kwargs), self.limits)
+
+        voila_app.voila_kernel_manager_factory = limited_factory
+        try:
+            return super().init_settings()
+        finally:
+            voila_app.voila_kernel_manager_factory = make_manager
+
+    def init_handlers(self):
+        return [(handler[0], GatedVoilaHandler, *handler[2:])
+                if handler[1] is TornadoVoilaHandler else handler
+                for handler in super().init_handlers()]
+
+
+def limits_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--max-kernels", type=int, required=True)
+    parser.add_argument("--kernel-memory-mb", type=int, required=True)
+    parser.add_argument("--boot-slots", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--evict-after-seconds", type=float, default=60)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    known, voila_argv = limits_parser().parse_known_args(argv)
+    CasebookVoila.limits = Limits(known.max_kernels, known.kernel_memory_mb, known.boot_slots,
+                                  timedelta(seconds=known.evict_after_seconds))
+    CasebookVoila.launch_instance(argv=voila_argv)
+
+
+if __name__ == "__main__":
+    main()
