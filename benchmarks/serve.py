@@ -7,15 +7,20 @@ Two measurements, in one run, on a casebook filled with a little demo data (2,00
     fresh browser context: ``casebook serve --pool 2`` (preheated kernels) against plain
     ``voila <app>.ipynb`` (a kernel started per page). Between opens the script waits a few
     seconds, for both servers alike, so the preheated pool can refill.
-(b) 20 learners opening the training app within one second against ``casebook serve --pool 4``:
-    20 contexts in one browser (async Playwright), staggered uniformly over one second, each
-    one's time to interactive (p50, p95), and the server's peak memory: the summed RSS of
-    the server process and all its descendants (Voilà and every kernel), sampled every 0.2 s.
+(b) 20 learners opening the training app within one second, side by side: ``casebook serve
+    --pool 4`` against plain ``voila training.ipynb`` (and, with ``--before DIR``, the
+    ``casebook serve`` of another checkout of this project, e.g. an older commit). 20 contexts
+    in one browser (async Playwright), staggered uniformly over one second, each one's time
+    to interactive (p50, p95), and the server's peak memory: the summed RSS of the server
+    process and all its descendants (Voilà and every kernel), sampled every 0.2 s. Where
+    the CPU went is measured too (server process, kernels, browser): the browser runs on
+    the same 2 cores, where in a training room each learner's own PC would do its part.
 
 Pages run offline: any request to somewhere other than 127.0.0.1 is aborted (and counted).
 
     .venv/bin/python benchmarks/serve.py
     .venv/bin/python benchmarks/serve.py --repeats 5 --learners 20   # a shorter run
+    .venv/bin/python benchmarks/serve.py --before /tmp/old-checkout    # (b) against it too
 
 No timing is asserted anywhere: this prints figures for the README.
 """
@@ -210,10 +215,14 @@ class Server:
                 pass
 
 
-def casebook_serve(db_url: str, pool: int, folder: Path) -> Server:
-    return Server(f"casebook serve --pool {pool}",
-                  [str(BIN / "casebook"), "serve", "--db", db_url, "--pool", str(pool)],
-                  env={}, cwd=ROOT, log=folder / f"serve-pool{pool}.log")
+def casebook_serve(db_url: str, pool: int, folder: Path, checkout: Path = ROOT) -> Server:
+    """``casebook serve`` from ``checkout`` (this one by default): run as a module from
+    the checkout's folder, so its own ``casebook`` package is the one imported."""
+    name = f"casebook serve --pool {pool}" + ("" if checkout == ROOT else f" ({checkout})")
+    return Server(name, [sys.executable, "-m", "casebook.cli", "serve", "--db", db_url,
+                         "--pool", str(pool)],
+                  env={"PYTHONPATH": str(checkout)}, cwd=checkout,
+                  log=folder / f"serve-pool{pool}-{checkout.name}.log")
 
 
 def plain_voila(app: str, db_url: str, folder: Path) -> Server:
@@ -394,7 +403,34 @@ async def learner(context, url: str, delay: float, offline: Offline) -> float | 
         return None
 
 
-async def class_burst(url: str, learners: int, offline: Offline) -> tuple[list, float]:
+def browser_pids() -> list[int]:
+    """Every Chromium process on the machine (the benchmark's own browser, when it runs)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"chrom" in (entry / "cmdline").read_bytes()[:200]:
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+def cpu_split(server: Server) -> dict[str, float]:
+    """CPU-seconds so far of the server process(es), its kernels, and the browser."""
+    tree = server.tree()
+    kernels = []
+    for pid in tree:
+        try:
+            if b"ipykernel_launcher" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                kernels.append(pid)
+        except OSError:
+            pass
+    return {"server": cpu_seconds([pid for pid in tree if pid not in kernels]),
+            "kernels": cpu_seconds(kernels), "browser": cpu_seconds(browser_pids())}
+
+
+async def class_burst(url: str, learners: int, offline: Offline,
+                      server: Server) -> tuple[list, float, dict[str, float]]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -404,53 +440,82 @@ async def class_burst(url: str, learners: int, offline: Offline) -> tuple[list, 
         for context in contexts:
             page = await context.new_page()
             await page.route("**/*", offline.async_route)
+        before = cpu_split(server)
         start = time.perf_counter()
         times = await asyncio.gather(*(learner(context, url, i / learners, offline)
                                        for i, context in enumerate(contexts)))
         everyone = time.perf_counter() - start
+        # Before any page closes: a kernel shut down or a renderer gone takes its CPU along.
+        # (Kernels that ended during the burst are missing, so "kernels" is a lower bound.)
+        after = cpu_split(server)
         for context in contexts:
             await context.close()
         await browser.close()
-    return list(times), everyone
+    return list(times), everyone, {key: after[key] - before[key] for key in after}
 
 
-def part_b(db_url: str, folder: Path, learners: int, offline: Offline,
-           stack: ExitStack) -> dict:
-    server = casebook_serve(db_url, 4, folder).start()
+def burst_against(server: Server, url_path: str, learners: int, offline: Offline,
+                  stack: ExitStack) -> dict:
+    server.start()
     stack.callback(server.stop)
     server.wait_for_port()
     waited = server.wait_until_idle()
     idle_mb, idle_kernels = rss_mb(server.tree()), kernel_count(server.tree())
-    print(f"casebook serve --pool 4: idle {waited:.0f} s after its port opened, "
+    print(f"{server.name}: idle {waited:.0f} s after its port opened, "
           f"{idle_kernels} warm kernels, {idle_mb:.0f} MB", flush=True)
     sampler = MemorySampler(server)
     sampler.start()
     try:
-        times, everyone = asyncio.run(
-            class_burst(server.url("voila/render/training.ipynb"), learners, offline))
+        times, everyone, cpu = asyncio.run(
+            class_burst(server.url(url_path), learners, offline, server))
         time.sleep(1)  # a last sample or five once the last page is up
     finally:
         sampler.stopping.set()
         sampler.join()
     server.stop()
     print(f"  learners: {fmt_times(times)}", flush=True)
-    return {"times": times, "everyone": everyone, "idle_mb": idle_mb,
+    print("  CPU-seconds during the burst: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()),
+          flush=True)
+    return {"name": server.name, "times": times, "everyone": everyone, "idle_mb": idle_mb,
             "idle_kernels": idle_kernels, "peak_mb": sampler.peak_mb,
-            "peak_kernels": sampler.peak_kernels}
+            "peak_kernels": sampler.peak_kernels, "cpu": cpu}
 
 
-def table_b(result: dict, learners: int) -> list[str]:
-    median, slowest_95, failed = summary(result["times"])
-    return [f"(b) {learners} learners open the training app within one second (staggered "
-            "uniformly, one browser, a context each); memory sampled every 0.2 s.", "",
-            "| Learners | Server | p50 to interactive (s) | p95 (s) | peak server memory (MB) |",
-            "|---|---|---|---|---|",
-            f"| {learners}{f' ({failed} failed)' if failed else ''} | casebook serve --pool 4 "
-            f"| {median:.2f} | {slowest_95:.2f} | {result['peak_mb']:.0f} |", "",
-            f"Memory = summed VmRSS of the server process and all its descendants; idle "
-            f"before the burst: {result['idle_mb']:.0f} MB with {result['idle_kernels']} "
-            f"kernels; at most {result['peak_kernels']} kernels during it. Last learner "
-            f"interactive {result['everyone']:.1f} s after the first started."]
+def part_b(db_url: str, folder: Path, learners: int, offline: Offline, stack: ExitStack,
+           before: Path | None) -> list[dict]:
+    runs = [burst_against(casebook_serve(db_url, 4, folder), "voila/render/training.ipynb",
+                          learners, offline, stack),
+            burst_against(plain_voila("training", db_url, folder), "", learners, offline,
+                          stack)]
+    if before:
+        runs.append(burst_against(casebook_serve(db_url, 4, folder, before),
+                                  "voila/render/training.ipynb", learners, offline, stack))
+    return runs
+
+
+def table_b(runs: list[dict], learners: int) -> list[str]:
+    lines = [f"(b) {learners} learners open the training app within one second (staggered "
+             "uniformly, one browser, a context each), one server after the other; memory "
+             "sampled every 0.2 s.", "",
+             "| Server | p50 to interactive (s) | p95 (s) | peak server memory (MB) "
+             "| CPU-s: server / kernels / browser |",
+             "|---|---|---|---|---|"]
+    for run in runs:
+        median, slowest_95, failed = summary(run["times"])
+        cpu = run["cpu"]
+        lines.append(f"| {run['name']}{f' ({failed} failed)' if failed else ''} "
+                     f"| {median:.2f} | {slowest_95:.2f} | {run['peak_mb']:.0f} "
+                     f"| {cpu['server']:.0f} / {cpu['kernels']:.0f} / {cpu['browser']:.0f} |")
+    lines += ["", "Memory = summed VmRSS of the server process and all its descendants. "
+              "CPU-s = CPU-seconds used during the burst by the server process, its kernels "
+              "(a lower bound: kernels that ended are missing) and the headless browser, "
+              "which shares the same cores here."]
+    for run in runs:
+        lines.append(f"- {run['name']}: idle before the burst {run['idle_mb']:.0f} MB with "
+                     f"{run['idle_kernels']} kernels; at most {run['peak_kernels']} kernels "
+                     f"during it; last learner interactive {run['everyone']:.1f} s after the "
+                     "first started.")
+    return lines
 
 
 # --- Main -----------------------------------------------------------------------------------
@@ -469,6 +534,8 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=20)
     parser.add_argument("--gap", type=float, default=3.0, help="seconds between opens")
     parser.add_argument("--entries", type=int, default=2000, help="demo entries")
+    parser.add_argument("--before", type=Path, metavar="DIR",
+                        help="another checkout of this project to run (b) against too")
     args = parser.parse_args()
 
     header = machine_facts()
@@ -480,7 +547,7 @@ def main() -> None:
         db_url = make_casebook(folder, args.entries)
         print(f"Casebook: {args.entries} demo entries in a temporary SQLite file\n", flush=True)
         results = part_a(db_url, folder, args.repeats, args.gap, offline, stack)
-        burst = part_b(db_url, folder, args.learners, offline, stack)
+        burst = part_b(db_url, folder, args.learners, offline, stack, args.before)
 
     print()
     for line in header:

@@ -140,6 +140,12 @@ def fill_demo(cb: Casebook, *, entries_count: int, seed: int = 1, services: int 
     library_services = service_names(services, rng)
     meetup_rows = _meetup_rows(rng, max(1, min(entries_count // 25, 240)), start, span, now)
     with cb.write() as conn:
+        # A seed always makes the same ids: run twice, it would collide with itself.
+        if conn.execute(select(meetups.c.id).where(
+                meetups.c.id.in_([row["id"] for row in meetup_rows])).limit(1)).first():
+            raise ValidationError([Problem(
+                "seed", "used", f"{seed} has already filled this casebook with demo data; "
+                "give another --seed to add more")])
         conn.execute(insert(meetups), meetup_rows)
     kinds = list(KIND_WEIGHTS)
     kind_weights = list(KIND_WEIGHTS.values())

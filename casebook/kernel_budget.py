@@ -38,8 +38,7 @@ class BootGate:
         self.pages_waiting = 0
         self._changed = asyncio.Condition()
 
-    @asynccontextmanager
-    async def enter(self, *, background: bool = False) -> AsyncIterator[None]:
+    async def acquire(self, *, background: bool = False) -> None:
         async with self._changed:
             if not background:
                 self.pages_waiting += 1
@@ -50,13 +49,21 @@ class BootGate:
             finally:
                 if not background:
                     self.pages_waiting -= 1
+                    self._changed.notify_all()  # background waiters may go now
             self.booting += 1
+
+    async def release(self) -> None:
+        async with self._changed:
+            self.booting -= 1
+            self._changed.notify_all()
+
+    @asynccontextmanager
+    async def enter(self, *, background: bool = False) -> AsyncIterator[None]:
+        await self.acquire(background=background)
         try:
             yield
         finally:
-            async with self._changed:
-                self.booting -= 1
-                self._changed.notify_all()
+            await self.release()
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,9 @@ from voila.tornado.handler import TornadoVoilaHandler
 from .kernel_budget import BootGate, KernelState, evictable
 
 # A warming kernel holds its boot slot until its notebook has run, or this long
-# (the dashboard's notebook waits for its page, so it never finishes while warming).
-WARMING_HOLD_SECONDS = 5
+# (the dashboard's notebook waits for its page, so it never finishes while warming;
+# its imports take about 2 s).
+WARMING_HOLD_SECONDS = 3
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class CappedKernels:
     def __init__(self, **kwargs):
         self._starting = 0  # kernels being started, not yet listed by the manager
         self._closing = False
+        self._background: set[asyncio.Task] = set()  # held here: asyncio keeps weak refs
         self.boot_gate = BootGate(self.limits.boot_slots)
         super().__init__(**kwargs)
 
@@ -167,19 +169,34 @@ class WarmPoolLimits:
         while True:
             while self.live_kernels() >= self.limits.max_kernels and not self._closing:
                 await asyncio.sleep(1)
-            async with self.boot_gate.enter(background=True):
-                if self._closing:
-                    raise RuntimeError("the server is stopping: no more warm kernels")
-                if self.live_kernels() >= self.limits.max_kernels:
-                    continue  # a page took the room while this waited at the gate
-                self._starting += 1
-                try:
-                    content = await super()._initialize(notebook_path, None, **kwargs)
-                finally:
-                    self._starting -= 1
-                self._limit_memory(content["kernel_id"])
-                await asyncio.wait([content["task"]], timeout=WARMING_HOLD_SECONDS)
-                return content
+            await self.boot_gate.acquire(background=True)
+            if self._closing:
+                await self.boot_gate.release()
+                raise RuntimeError("the server is stopping: no more warm kernels")
+            if self.live_kernels() < self.limits.max_kernels:
+                break
+            await self.boot_gate.release()  # a page took the room while this waited
+        self._starting += 1
+        try:
+            content = await super()._initialize(notebook_path, None, **kwargs)
+        except BaseException:
+            await self.boot_gate.release()
+            raise
+        finally:
+            self._starting -= 1
+        self._limit_memory(content["kernel_id"])
+        # The kernel is ready for a page now (one taking it waits for the notebook to
+        # finish running); the boot slot is kept meanwhile, in the background.
+        holding = asyncio.ensure_future(self._release_when_run(content["task"]))
+        self._background.add(holding)
+        holding.add_done_callback(self._background.discard)
+        return content
+
+    async def _release_when_run(self, render: asyncio.Task) -> None:
+        try:
+            await asyncio.wait([render], timeout=WARMING_HOLD_SECONDS)
+        finally:
+            await self.boot_gate.release()
 
 
 def limited(manager_class: type, limits: Limits) -> type:

@@ -52,6 +52,17 @@ def test_demo_adds_to_existing_entries(casebook):
     assert count_entries(casebook, EntryFilter(kinds=KINDS)) == 25
 
 
+def test_the_same_seed_twice_is_refused_and_changes_nothing(sqlite_url):
+    assert run_cli("demo", "--db", sqlite_url, "--entries", "30").returncode == 0
+    again = run_cli("demo", "--db", sqlite_url, "--entries", "30")
+    assert again.returncode == 2
+    assert "seed: 1 has already filled this casebook with demo data" in again.stderr
+    assert "another --seed" in again.stderr and "UNIQUE" not in again.stderr
+    from casebook import open_casebook
+    assert count_entries(open_casebook(sqlite_url)) == 30
+    assert run_cli("demo", "--db", sqlite_url, "--entries", "30", "--seed", "2").returncode == 0
+
+
 def test_bad_sizes_are_refused(casebook, sqlite_url):
     import pytest
     with pytest.raises(ValidationError, match="entries"):
