@@ -96,13 +96,17 @@ class CappedKernels:
         self._limit_memory(kernel_id)
         return kernel_id
 
-    async def _make_room(self) -> None:
+    async def _evict_gone_pages(self) -> None:
+        """Under the cap again if kernels whose page has gone allow it."""
         states = [self._state(kernel_id) for kernel_id in self.list_kernel_ids()]
         for kernel_id in evictable(states, utcnow(), self.limits.evict_after):
             if self.live_kernels() < self.limits.max_kernels:
                 break
             self.log.info("Shutting down kernel %s (its page has gone) to make room", kernel_id)
             await self.shutdown_kernel(kernel_id)
+
+    async def _make_room(self) -> None:
+        await self._evict_gone_pages()
         if self.live_kernels() >= self.limits.max_kernels:
             self.log.warning("A page was turned away: %d kernels, the most allowed",
                              self.limits.max_kernels)
@@ -132,9 +136,10 @@ class CappedKernels:
 
 
 class WarmPoolLimits:
-    """Mixin for Voilà's warm-kernel pools: warming waits for room under the cap and
-    for its turn at the boot gate, behind pages; a page gets a warm kernel only if
-    one is ready, and otherwise boots its own in its turn."""
+    """Mixin for Voilà's warm-kernel pools: warming waits for room under the cap (taking
+    that of pages gone a while, as a page would) and for its turn at the boot gate,
+    behind pages; a page gets a warm kernel only if one is started, and otherwise
+    boots its own in its turn."""
 
     def warm_kernel_ids(self) -> set[str]:
         return {task.result()["kernel_id"]
@@ -168,7 +173,9 @@ class WarmPoolLimits:
             return await super()._initialize(notebook_path, kernel_id, **kwargs)
         while True:
             while self.live_kernels() >= self.limits.max_kernels and not self._closing:
-                await asyncio.sleep(1)
+                await self._evict_gone_pages()
+                if self.live_kernels() >= self.limits.max_kernels:
+                    await asyncio.sleep(1)
             await self.boot_gate.acquire(background=True)
             if self._closing:
                 await self.boot_gate.release()

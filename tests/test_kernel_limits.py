@@ -93,6 +93,35 @@ def test_warm_kernels_wait_for_room_and_never_pass_the_cap(new_db, tmp_path):
     assert server.process.returncode is not None and server.kernels() == []
 
 
+def test_warming_takes_the_room_of_pages_gone_a_while(new_db, tmp_path):
+    server = _served(new_db, tmp_path, pool=1, max_kernels=4,
+                     limits=("--evict-after-seconds=6",))
+    training = server.url + "voila/render/training.ipynb"
+    try:
+        _wait_for_kernels(server, 3)  # one warm kernel per app
+        assert _open(training)[0] == 200  # takes the warm one; another warms: 4
+        _wait_for_kernels(server, 4)
+        time.sleep(2)
+        assert _open(training)[0] == 200  # takes that; the next must wait for room
+        log = tmp_path / "voila.log"
+        assert "to make room" not in log.read_text()
+        deadline = time.monotonic() + 60  # no page asks; the gone ones give way to warming
+        while "to make room" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "(its page has gone) to make room" in log.read_text()
+        _wait_for_kernels(server, 4)
+        assert len(server.kernels()) == 4
+    finally:
+        server.stop()
+
+
+def _wait_for_kernels(server: PlannedServer, count: int, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while len(server.kernels()) != count and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert len(server.kernels()) == count
+
+
 def test_every_kernel_has_its_memory_limited(new_db, tmp_path):
     server = _served(new_db, tmp_path, pool=1, kernel_memory=700)
     try:
