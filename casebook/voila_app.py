@@ -43,7 +43,7 @@ WARMING_HOLD_SECONDS = 3
 @dataclass(frozen=True)
 class Limits:
     max_kernels: int
-    kernel_memory_mb: int  # 0: no limit
+    kernel_memory_mb: int  # 0: no limit (casebook serve always sets one)
     boot_slots: int
     evict_after: timedelta
 
@@ -98,10 +98,13 @@ class CappedKernels:
 
     async def _evict_gone_pages(self) -> None:
         """Under the cap again if kernels whose page has gone allow it."""
-        states = [self._state(kernel_id) for kernel_id in self.list_kernel_ids()]
+        warm = self.warm_kernel_ids()
+        states = [self._state(kernel_id, warm) for kernel_id in self.list_kernel_ids()]
         for kernel_id in evictable(states, utcnow(), self.limits.evict_after):
             if self.live_kernels() < self.limits.max_kernels:
                 break
+            if kernel_id not in self:
+                continue  # another page or warming evicted it while this one waited
             self.log.info("Shutting down kernel %s (its page has gone) to make room", kernel_id)
             await self.shutdown_kernel(kernel_id)
 
@@ -112,15 +115,15 @@ class CappedKernels:
                              self.limits.max_kernels)
             raise KernelLimitReached(self.limits.max_kernels)
 
-    def _state(self, kernel_id: str) -> KernelState:
+    def _state(self, kernel_id: str, warm: set[str]) -> KernelState:
         model = self.kernel_model(kernel_id)
         last = getattr(self.get_kernel(kernel_id), "last_activity", None) or utcnow()
-        return KernelState(kernel_id, model["connections"], last,
-                           kernel_id in self.warm_kernel_ids())
+        return KernelState(kernel_id, model["connections"], last, kernel_id in warm)
 
     def _limit_memory(self, kernel_id: str) -> None:
         """Cap the kernel's data memory, so one runaway page cannot starve the rest:
-        past the limit its allocations fail (MemoryError, shown in the page)."""
+        past the limit its allocations fail with MemoryError, which the app reports
+        ("something went wrong") while the page and every other one carry on."""
         if not self.limits.kernel_memory_mb:
             return
         limit = self.limits.kernel_memory_mb * 2**20
