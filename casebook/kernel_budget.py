@@ -79,10 +79,10 @@ def evictable(kernels: Iterable[KernelState], now: datetime,
               grace: timedelta) -> list[str]:
     """Kernels that may be shut down to make room, longest unused first.
 
-    Only kernels with no page connected for at least ``grace`` qualify: a kernel
-    just started for a page has no connection until the browser has loaded the
-    page, and a page whose network blinked reconnects within seconds. Warm kernels
-    are kept: they are the quickest way to serve the next page.
+    Only kernels with no page connected and nothing heard for at least ``grace``
+    qualify: a kernel just started for a page has no connection until the browser
+    has loaded the page, and a page whose network blinked reconnects within
+    seconds. Warm kernels are kept: they are the quickest way to serve the next page.
 
     >>> t = datetime(2026, 11, 23, 10, 0)
     >>> kernels = [KernelState("open", 1, t, False),

@@ -33,8 +33,10 @@ TEMPLATE = "casebook"
 # Each open app page has a kernel of 70-160 MB: 30 of them fit a few GB, enough for a
 # training room, and a page beyond that gets a "try again" page, not a slow machine.
 MAX_KERNELS = 30
-# A kernel's data memory limit: a dashboard download of 50,000 entries peaks near
-# 460 MB, so this leaves room for real work while stopping a runaway page.
+# A kernel's data memory limit (RLIMIT_DATA). A dashboard kernel holds about 310 MB
+# of data memory once started, and preparing a download of 60,000 entries took
+# 300 MB in a plain Python process: this leaves room for real work while stopping
+# a runaway page.
 KERNEL_MEMORY_MB = 1024
 
 

@@ -12,6 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+from casebook import open_casebook
+from casebook.serving import plan
+
 ROOT = Path(__file__).parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -77,9 +80,6 @@ class PlannedServer(_Server):
     tests (such as ``--evict-after-seconds``, which the CLI leaves at its default)."""
 
     def __init__(self, db: Path, *, log: Path, limits: tuple[str, ...] = (), **options):
-        from casebook import open_casebook
-        from casebook.serving import plan
-
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = log
