@@ -1,0 +1,107 @@
+"""What keeping compiled page templates saves: Voilà's CPU per page, with and without.
+
+`casebook serve` keeps the compiled Jinja code of Voilà's page templates
+(casebook.voila_app.SharedBytecode); Voilà alone compiles them afresh for every
+page. This runs the Voilà of `casebook serve` (no warm kernels, so every page is
+rendered) twice per round, with the cache and with it switched off inside the
+server process, and asks each for the training app N times over plain HTTP. It
+prints the CPU-seconds the server process used per page (its kernels excluded):
+medians per server, and their ratio, round by round.
+
+    .venv/bin/python benchmarks/template_cache.py [--pages 8] [--rounds 2]
+
+No timing is asserted anywhere: this prints figures for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from casebook import open_casebook  # noqa: E402  (after the path is set)
+from casebook.serving import plan  # noqa: E402
+
+# The server process, with the cache switched off when asked: loading stored code
+# is the only step skipped, so every page compiles its templates as Voilà does alone.
+SERVER = """
+import sys
+import casebook.voila_app as app
+if sys.argv[1] == "off":
+    app.SharedBytecode.load_bytecode = lambda self, bucket: None
+app.main(sys.argv[2:])
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def per_page(db: Path, cache: str, pages: int) -> list[float]:
+    port = free_port()
+    the_plan = plan(open_casebook(f"sqlite:///{db}"), port=port, pool=0, max_kernels=500)
+    voila_args = the_plan.command[the_plan.command.index("casebook.voila_app") + 1:]
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, cache, *voila_args],
+        env={**os.environ, **the_plan.environment, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.2)
+        url = f"http://127.0.0.1:{port}/voila/render/training.ipynb"
+        used = []
+        for _ in range(pages):
+            before = cpu_seconds(server.pid)
+            urllib.request.urlopen(url, timeout=120).read()
+            used.append(cpu_seconds(server.pid) - before)
+        return used
+    finally:
+        server.terminate()  # Voila shuts its kernels down on SIGTERM
+        server.wait(timeout=60)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=8, help="pages per server")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "casebook.db"
+        open_casebook(f"sqlite:///{db}").close()
+        print("| Round | cache off: CPU-s per page (median) | cache on | ratio |")
+        print("|---|---:|---:|---:|")
+        for number in range(1, args.rounds + 1):
+            off = statistics.median(per_page(db, "off", args.pages))
+            on = statistics.median(per_page(db, "on", args.pages))
+            print(f"| {number} | {off:.3f} | {on:.3f} | {off / on:.1f}x |", flush=True)
+    print(f"\n{args.pages} pages per server; the first page of each includes compiling "
+          "(both servers alike).")
+
+
+if __name__ == "__main__":
+    main()
