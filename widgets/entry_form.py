@@ -62,7 +62,7 @@ class EntryForm(w.VBox):
         self.title = text_box("Title (optional)", style=_LABELLED, layout=_WIDE)
         self.text = text_area("What was said", style=_LABELLED,
                               layout=w.Layout(width="100%", max_width="46rem",
-                                               height="8rem"))
+                                              height="8rem"))
         self.service = text_box("Library service", style=_LABELLED, layout=_WIDE)
         self.offers = w.SelectMultiple(options=OFFERS, rows=4, style=_LABELLED,
                                        description="Universal Offers", layout=_WIDE)

@@ -31,7 +31,7 @@ class NotesImport(w.VBox):
         self.messages = MessageArea()
         self.pasted = text_area("Paste notes here", style=_LABELLED,
                                 layout=w.Layout(width="100%", max_width="46rem",
-                                                 height="10rem"))
+                                                height="10rem"))
         self.upload = w.FileUpload(accept=".txt,.md,.markdown,text/plain,text/markdown",
                                    multiple=False, description="Or upload a notes file")
         self.preview_button = w.Button(description="Preview drafts")
