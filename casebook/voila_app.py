@@ -282,11 +282,19 @@ class CasebookVoila(Voila):
                 for handler in super().init_handlers()]
 
 
+def _usable_cpus() -> int:
+    """The cores this process may run on (os.cpu_count counts the whole host's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def limits_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--max-kernels", type=int, required=True)
     parser.add_argument("--kernel-memory-mb", type=int, required=True)
-    parser.add_argument("--boot-slots", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--boot-slots", type=int, default=_usable_cpus())
     parser.add_argument("--evict-after-seconds", type=float, default=60)
     return parser
 
