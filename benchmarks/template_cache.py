@@ -1,7 +1,7 @@
 """What keeping compiled page templates saves: Voilà's CPU per page, with and without.
 
 `casebook serve` keeps the compiled Jinja code of Voilà's page templates
-(casebook.voila_app.SharedBytecode); Voilà alone compiles them afresh for every
+(widgets.voila_app.SharedBytecode); Voilà alone compiles them afresh for every
 page. This runs the Voilà of `casebook serve` (no warm kernels, so every page is
 rendered) twice per round, with the cache and with it switched off inside the
 server process, and asks each for the training app N times over plain HTTP. It
@@ -36,7 +36,7 @@ from casebook.serving import plan  # noqa: E402
 # is the only step skipped, so every page compiles its templates as Voilà does alone.
 SERVER = """
 import sys
-import casebook.voila_app as app
+import widgets.voila_app as app
 if sys.argv[1] == "off":
     app.SharedBytecode.load_bytecode = lambda self, bucket: None
 app.main(sys.argv[2:])
@@ -58,7 +58,7 @@ def cpu_seconds(pid: int) -> float:
 def per_page(db: Path, cache: str, pages: int) -> list[float]:
     port = free_port()
     the_plan = plan(open_casebook(f"sqlite:///{db}"), port=port, pool=0, max_kernels=500)
-    voila_args = the_plan.command[the_plan.command.index("casebook.voila_app") + 1:]
+    voila_args = the_plan.command[the_plan.command.index("widgets.voila_app") + 1:]
     server = subprocess.Popen(
         [sys.executable, "-c", SERVER, cache, *voila_args],
         env={**os.environ, **the_plan.environment, "PYTHONPATH": str(ROOT)},

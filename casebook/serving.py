@@ -3,8 +3,8 @@
 :func:`plan` works out the Voilà command line, its environment and the start-up
 banner (pure, so it is tested without starting anything); :func:`serve` runs
 it and stops it cleanly on Ctrl-C or SIGTERM, kernels included. Voilà runs in
-a child process, with the limits of :mod:`casebook.voila_app`, the only module
-that imports it.
+a child process, ``python -m widgets.voila_app`` (the limits live there, on the UI
+side): this package never imports Voilà.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
         token = secrets.token_urlsafe(24)
     base_url = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
     command = [
-        sys.executable, "-m", "casebook.voila_app",
+        sys.executable, "-m", "widgets.voila_app",
         f"--max-kernels={max_kernels}", f"--kernel-memory-mb={kernel_memory}",
         str(notebooks), "--no-browser",
         f"--port={port}", f"--Voila.ip={host}", f"--base_url={base_url}",

@@ -85,7 +85,7 @@ class PlannedServer(_Server):
         self.log = log
         self.db = db
         the_plan = plan(open_casebook(f"sqlite:///{db}"), port=self.port, **options)
-        module = the_plan.command.index("casebook.voila_app") + 1
+        module = the_plan.command.index("widgets.voila_app") + 1
         command = [*the_plan.command[:module], *limits, *the_plan.command[module:]]
         self.process = subprocess.Popen(
             command, env={**os.environ, **the_plan.environment}, stdout=log.open("w"),

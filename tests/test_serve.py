@@ -26,7 +26,7 @@ def test_loopback_needs_no_token_and_the_safe_defaults_are_set(sqlite_url):
                  "--VoilaConfiguration.allow_theme_override=NO",
                  "--VoilaConfiguration.allow_template_override=NO", "--template=casebook",
                  "--preheat_kernel=True", "--pool_size=1", "cull_idle_timeout=900",
-                 "-m casebook.voila_app --max-kernels=30 --kernel-memory-mb=1024"):
+                 "-m widgets.voila_app --max-kernels=30 --kernel-memory-mb=1024"):
         assert flag in command
     assert found.environment["CASEBOOK_DB"] == sqlite_url
     template = Path(found.environment["JUPYTER_PATH"]) / "voila" / "templates" / "casebook"

@@ -2,8 +2,10 @@
 at a time with pages first, and a memory limit on every kernel.
 
 `casebook serve` starts this module in a child process (``python -m
-casebook.voila_app [limits] [voila arguments]``); nothing else in the package
-imports it or Voilà. The rules themselves are in :mod:`casebook.kernel_budget`.
+widgets.voila_app [limits] [voila arguments]``). It lives with the widgets, on the
+UI side: the casebook package never imports Voilà (nor ipywidgets), and names
+this module only in the command it runs. The rules themselves, free of Voilà,
+are in :mod:`casebook.kernel_budget`.
 
 Voilà has no settings for any of this. Its kernel manager class is made by a
 factory inside ``Voila.init_settings``, so :class:`CasebookVoila` hands that
@@ -32,7 +34,7 @@ from voila.app import Voila
 from voila.exporter import VoilaExporter
 from voila.tornado.handler import TornadoVoilaHandler
 
-from .kernel_budget import BootGate, KernelState, evictable
+from casebook.kernel_budget import BootGate, KernelState, evictable
 
 # A warming kernel holds its boot slot until its notebook has run, or this long
 # (the dashboard's notebook waits for its page, so it never finishes while warming;
