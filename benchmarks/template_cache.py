@@ -16,17 +16,14 @@ No timing is asserted anywhere: this prints figures for docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from serve import ROOT, Server, cpu_seconds  # the serving benchmark's servers, beside this
+
 sys.path.insert(0, str(ROOT))
 
 from casebook import open_casebook  # noqa: E402  (after the path is set)
@@ -43,46 +40,25 @@ app.main(sys.argv[2:])
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_seconds(pid: int) -> float:
-    text = Path(f"/proc/{pid}/stat").read_text()
-    fields = text[text.rindex(")") + 2:].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def per_page(db: Path, cache: str, pages: int) -> list[float]:
-    port = free_port()
-    the_plan = plan(open_casebook(f"sqlite:///{db}"), port=port, pool=0, max_kernels=500)
-    voila_args = the_plan.command[the_plan.command.index("widgets.voila_app") + 1:]
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER, cache, *voila_args],
-        env={**os.environ, **the_plan.environment, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+def per_page(db: Path, cache: str, pages: int, folder: Path) -> list[float]:
+    the_plan = plan(open_casebook(f"sqlite:///{db}"), pool=0, max_kernels=500)
+    # serve.Server adds a free port of its own: leave out the plan's.
+    voila_args = [arg for arg in
+                  the_plan.command[the_plan.command.index("widgets.voila_app") + 1:]
+                  if not arg.startswith("--port=")]
+    server = Server(f"cache {cache}", [sys.executable, "-c", SERVER, cache, *voila_args],
+                    env={**the_plan.environment, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
+                    log=folder / f"cache-{cache}.log").start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.2)
-        url = f"http://127.0.0.1:{port}/voila/render/training.ipynb"
+        server.wait_for_port()
         used = []
         for _ in range(pages):
-            before = cpu_seconds(server.pid)
-            urllib.request.urlopen(url, timeout=120).read()
-            used.append(cpu_seconds(server.pid) - before)
+            before = cpu_seconds([server.process.pid])
+            urllib.request.urlopen(server.url("voila/render/training.ipynb"), timeout=120).read()
+            used.append(cpu_seconds([server.process.pid]) - before)
         return used
     finally:
-        server.terminate()  # Voila shuts its kernels down on SIGTERM
-        server.wait(timeout=60)
+        server.stop()
 
 
 def main() -> None:
@@ -96,8 +72,8 @@ def main() -> None:
         print("| Round | cache off: CPU-s per page (median) | cache on | ratio |")
         print("|---|---:|---:|---:|")
         for number in range(1, args.rounds + 1):
-            off = statistics.median(per_page(db, "off", args.pages))
-            on = statistics.median(per_page(db, "on", args.pages))
+            off = statistics.median(per_page(db, "off", args.pages, Path(folder)))
+            on = statistics.median(per_page(db, "on", args.pages, Path(folder)))
             print(f"| {number} | {off:.3f} | {on:.3f} | {off / on:.1f}x |", flush=True)
     print(f"\n{args.pages} pages per server; the first page of each includes compiling "
           "(both servers alike).")

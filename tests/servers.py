@@ -95,6 +95,19 @@ class PlannedServer(_Server):
         return kernels_using(self.db)
 
 
+class ServeCommand(_Server):
+    """`casebook serve` itself, as a user types it, on a free port."""
+
+    def __init__(self, db: Path, *options: str, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = log
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "casebook.cli", "serve", "--db", f"sqlite:///{db}",
+             "--port", str(self.port), *options],
+            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
 def kernels_using(db: Path) -> list[int]:
     """Kernel processes whose environment names this casebook file."""
     found = []

@@ -4,20 +4,14 @@ dashboard counting it. Real Chromium, keyboard only, everything found by role an
 
 from __future__ import annotations
 
-import signal
-import socket
-import subprocess
-import sys
-import time
-
 import pytest
 
 from casebook.catalogue import load_catalogue
 
 from servers import (
+    ServeCommand,
     accessibility_violations,
     create_meetup,
-    free_port,
     play_to_the_end,
     tab_to,
 )
@@ -26,28 +20,13 @@ from servers import (
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("newcomer")
-    port = free_port()
-    child = subprocess.Popen(
-        [sys.executable, "-m", "casebook.cli", "serve", "--db",
-         f"sqlite:///{folder / 'casebook.db'}", "--port", str(port),
-         # One warm kernel per app, as `make app` runs it: a page that takes one
-         # makes Voila warm the next at once, so the newcomer types while the
-         # machine is busy (where a half-typed value once reached the kernel).
-         "--pool", "1"],
-        stdout=(folder / "serve.log").open("w"), stderr=subprocess.STDOUT,
-        start_new_session=True)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            assert child.poll() is None and time.monotonic() < deadline, \
-                (folder / "serve.log").read_text()
-            time.sleep(0.3)
-    yield f"http://127.0.0.1:{port}/"
-    child.send_signal(signal.SIGTERM)
-    child.wait(timeout=60)
+    # One warm kernel per app, as `make app` runs it: a page that takes one makes
+    # Voila warm the next at once, so the newcomer types while the machine is busy
+    # (where a half-typed value once reached the kernel).
+    server = ServeCommand(folder / "casebook.db", "--pool", "1", log=folder / "serve.log")
+    server.wait()
+    yield server.url
+    server.stop()
 
 
 def follow(page, link_name: str) -> None:
