@@ -45,7 +45,7 @@ WARMING_HOLD_SECONDS = 3
 @dataclass(frozen=True)
 class Limits:
     max_kernels: int
-    kernel_memory_mb: int  # 0: no limit (casebook serve always sets one)
+    kernel_memory_mb: int
     boot_slots: int
     evict_after: timedelta
 
@@ -126,8 +126,6 @@ class CappedKernels:
         """Cap the kernel's data memory, so one runaway page cannot starve the rest:
         past the limit its allocations fail with MemoryError, which the app reports
         ("something went wrong") while the page and every other one carry on."""
-        if not self.limits.kernel_memory_mb:
-            return
         limit = self.limits.kernel_memory_mb * 2**20
         pid = getattr(self.get_kernel(kernel_id).provisioner, "pid", None)
         try:
