@@ -19,7 +19,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	@# The notebooks run against a throw-away casebook, never the real one in var/.
 	CASEBOOK_DB="sqlite:///$$(mktemp -d)/casebook.db" $(BIN)/pytest tests notebooks casebook \
-		--nbval-lax --doctest-modules --ignore=casebook/migrations
+		--nbval-lax --doctest-modules --ignore=casebook/store/migrations
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -29,9 +29,8 @@ from sqlalchemy import func, select
 
 from casebook import EntryFilter, count_entries, open_casebook
 from casebook.demo import fill_demo, service_names
-from casebook.overview import overview
-from casebook.schema import entries, entry_labels
-from casebook.stats import label_counts_by_month, month_of
+from casebook.overview import label_counts_by_month, month_of, overview
+from casebook.store.schema import entries, entry_labels
 
 REPEATS = 3
 

@@ -49,10 +49,10 @@ from sqlalchemy.engine import make_url
 from casebook.demo import SAYINGS, fill_demo
 from casebook.entries import add_entry, count_entries
 from casebook.filters import EntryFilter
-from casebook.schema import entries
+from casebook.overview import label_counts_by_month
 from casebook.search import search
-from casebook.stats import label_counts_by_month
 from casebook.store import Casebook, open_casebook
+from casebook.store.schema import entries
 from casebook.taxonomy import KINDS, THEMES
 
 POSTGRES_ENV = "CASEBOOK_TEST_POSTGRES"

@@ -27,7 +27,7 @@ from serve import ROOT, Server, cpu_seconds  # the serving benchmark's servers, 
 sys.path.insert(0, str(ROOT))
 
 from casebook import open_casebook  # noqa: E402  (after the path is set)
-from casebook.serving import plan  # noqa: E402
+from casebook.serving.plan import plan  # noqa: E402
 
 # The server process, with the cache switched off when asked: loading stored code
 # is the only step skipped, so every page compiles its templates as Voilà does alone.

@@ -22,8 +22,8 @@ from sqlalchemy import Connection, func, insert, select, text
 from .entries import TRACKED, label_copies
 from .errors import Problem, ValidationError
 from .resources import recognise_resources
-from .schema import entries, entry_labels, entry_revisions, meetups
 from .store import Casebook
+from .store.schema import entries, entry_labels, entry_revisions, meetups
 from .taxonomy import KINDS, OFFERS, SKILLS, THEMES
 
 BATCH = 5_000

@@ -25,8 +25,8 @@ from .errors import NotFound, Problem, ValidationError
 from .filters import EntryFilter
 from .redaction import merge_counts, redact
 from .resources import KNOWN_RESOURCES, recognise_resources
-from .schema import entries, entry_labels, entry_revisions, meetups
 from .store import Casebook
+from .store.schema import entries, entry_labels, entry_revisions, meetups
 from .taxonomy import FACETS
 from .validation import ENTRY_FIELDS, FACET_FIELDS, clean_entry
 

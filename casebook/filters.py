@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, select
 
 from .errors import Problem, ValidationError
-from .schema import entries, entry_labels
+from .store.schema import entries, entry_labels
 from .taxonomy import FACETS, KINDS, STATUSES
 
 

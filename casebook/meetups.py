@@ -10,8 +10,8 @@ from sqlalchemy import func, insert, select
 
 from .errors import NotFound, Problem, ValidationError
 from .redaction import redact
-from .schema import entries, meetups
 from .store import Casebook
+from .store.schema import entries, meetups
 from .validation import TITLE_MAX, check_control, required_text
 
 

@@ -16,8 +16,8 @@ from sqlalchemy import column, func, literal_column, select, table
 from .entries import Entry, load_entries
 from .errors import Problem, ValidationError
 from .filters import EntryFilter
-from .schema import entries
 from .store import Casebook
+from .store.schema import entries
 
 # A word, or hyphenated words kept together ("Wi-Fi", "drop-in").
 _TERM = re.compile(r"\w+(?:-\w+)*")

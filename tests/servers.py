@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from casebook import open_casebook
-from casebook.serving import plan
+from casebook.serving.plan import plan
 
 ROOT = Path(__file__).parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -147,7 +147,7 @@ def accessibility_violations(page) -> list[str]:
 
 def best_choice(scenario, labels: list[str]):
     """Of the choices on screen, the one worth most (knowing the scenario file)."""
-    from casebook.scenario import points
+    from casebook.training.format import points
 
     for node in scenario.nodes.values():
         offered = {c.label: c for c in node.choices}
@@ -160,7 +160,7 @@ def best_choice(scenario, labels: list[str]):
 
 def play_to_the_end(page, scenario) -> None:
     """Play the best choice at every node, with the keyboard alone, until an ending."""
-    from casebook.scenario import CERTAINTY
+    from casebook.training.format import CERTAINTY
 
     choices = page.locator(".cb-choice")
     for _ in range(len(scenario.nodes)):

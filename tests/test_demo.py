@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from casebook import EntryFilter, ValidationError, count_entries, list_entries, list_meetups
 from casebook.demo import fill_demo
-from casebook.schema import entries, entry_revisions
+from casebook.store.schema import entries, entry_revisions
 from casebook.taxonomy import KINDS, THEMES
 
 from conftest import run_cli

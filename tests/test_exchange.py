@@ -24,9 +24,9 @@ from casebook import (
 )
 from casebook.demo import fill_demo
 from casebook.entries import iter_entries
-from casebook.exchange import export_entries, neutralise, restore
-from casebook.merge import import_entries
-from casebook.schema import entries
+from casebook.exchange.flat import export_entries, neutralise, restore
+from casebook.exchange.merge import import_entries
+from casebook.store.schema import entries
 
 from conftest import run_cli
 

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from casebook import open_casebook
-from casebook.kernel_budget import BootGate
+from casebook.serving.kernel_rules import BootGate
 
 from servers import PlannedServer
 

@@ -12,7 +12,7 @@ from casebook import (
     search,
     update_entry,
 )
-from casebook.stats import MonthCount, label_counts_by_month
+from casebook.overview import MonthCount, label_counts_by_month
 from casebook.store import SCHEMA_HEAD, migrate_to
 
 NOW = datetime(2024, 4, 10, 11, 0, tzinfo=UTC)

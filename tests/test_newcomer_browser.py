@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from casebook.catalogue import load_catalogue
+from casebook.training.catalogue import load_catalogue
 
 from servers import (
     ServeCommand,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from casebook import EntryFilter, ValidationError, count_entries, list_entries, open_casebook
-from casebook.meetup_notes import read_notes, save_notes
-from casebook.notes import parse_date, parse_notes
+from casebook.exchange.writeup_parser import parse_date, parse_notes
+from casebook.exchange.writeups import read_notes, save_notes
 
 from conftest import run_cli
 

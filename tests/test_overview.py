@@ -4,11 +4,10 @@ from datetime import date
 from pathlib import Path
 
 from casebook import EntryFilter, add_entry
-from casebook.attempts import start_session
 from casebook.demo import fill_demo
-from casebook.overview import ThemeTrend, challenge_trends, overview
-from casebook.scenario import read_scenario
-from casebook.stats import MonthCount
+from casebook.overview import MonthCount, ThemeTrend, challenge_trends, overview
+from casebook.training.attempts import start_session
+from casebook.training.format import read_scenario
 
 EXAMPLE = read_scenario(Path(__file__).parent / "data" / "scenarios" / "example.yaml")
 

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 
 from casebook import NotFound, add_entry, add_meetup, delete_entry, update_entry
-from casebook.report import gather, md_escape, render
+from casebook.exchange.report import gather, md_escape, render
 
 from conftest import run_cli
 

@@ -8,11 +8,11 @@ from statistics import mean
 
 import pytest
 
-from casebook.catalogue import SHIPPED, load_catalogue
-from casebook.readability import grade, words_in
-from casebook.scenario import CERTAINTY
-from casebook.scenario_check import check_files
-from casebook.training import Play
+from casebook.training.catalogue import SHIPPED, load_catalogue
+from casebook.training.checker import check_files
+from casebook.training.format import CERTAINTY
+from casebook.training.play import Play
+from casebook.training.readability import grade, words_in
 
 SCENARIOS, ISSUES = check_files([SHIPPED])
 IDS = [s.id for s in SCENARIOS]

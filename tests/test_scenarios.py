@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casebook.scenario import CERTAINTY, points, read_scenario
-from casebook.scenario_check import best_score, check, check_files
+from casebook.training.checker import best_score, check, check_files
+from casebook.training.format import CERTAINTY, points, read_scenario
 
 from conftest import run_cli
 

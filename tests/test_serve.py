@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from casebook import CasebookError, open_casebook
-from casebook.serving import plan
+from casebook.serving.plan import plan
 
 from servers import free_port, kernels_using
 

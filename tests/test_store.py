@@ -17,8 +17,8 @@ from casebook import (
     get_entry,
     open_casebook,
 )
-from casebook.schema import metadata
 from casebook.store import SCHEMA_HEAD, known_revisions
+from casebook.store.schema import metadata
 
 from conftest import run_cli
 

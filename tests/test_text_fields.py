@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from casebook.catalogue import load_catalogue
+from casebook.training.catalogue import load_catalogue
 from widgets.dashboard_app import DashboardApp
 from widgets.fields import live_text_boxes, text_area, text_box
 from widgets.meetup_app import MeetupApp

@@ -5,16 +5,16 @@ from pathlib import Path
 import pytest
 
 from casebook import NotFound, ValidationError
-from casebook.attempts import (
+from casebook.training.attempts import (
     get_attempt,
     list_attempts,
     resume_session,
     start_session,
     unfinished,
 )
-from casebook.catalogue import load_catalogue
-from casebook.scenario import read_scenario
-from casebook.training import Play
+from casebook.training.catalogue import load_catalogue
+from casebook.training.format import read_scenario
+from casebook.training.play import Play
 
 EXAMPLES = Path(__file__).parent / "data" / "scenarios"
 EXAMPLE = read_scenario(EXAMPLES / "example.yaml")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from casebook import open_casebook
-from casebook.attempts import get_attempt, list_attempts
-from casebook.catalogue import load_catalogue
+from casebook.training.attempts import get_attempt, list_attempts
+from casebook.training.catalogue import load_catalogue
 
 from servers import VoilaServer, accessibility_violations, play_to_the_end, tab_to
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook.attempts import get_attempt, list_attempts
-from casebook.catalogue import load_catalogue
+from casebook.training.attempts import get_attempt, list_attempts
+from casebook.training.catalogue import load_catalogue
 from widgets.scenario_player import ScenarioPlayer
 from widgets.training_app import TrainingApp
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casebook.scenario import read_scenario
-from casebook.scenario_check import best_score, check
-from casebook.twee import TweeError, clean_text, parse_link, parse_twee, twee_to_yaml
+from casebook.training.checker import best_score, check
+from casebook.training.format import read_scenario
+from casebook.training.twee import TweeError, clean_text, parse_link, parse_twee, twee_to_yaml
 
 from conftest import run_cli
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from casebook import ValidationError
-from casebook.attempts import get_attempt, start_session
-from casebook.certificate import certificate_html
-from casebook.scenario import read_scenario
-from casebook.xapi import HOME, VERBS, export_statements
+from casebook.training.attempts import get_attempt, start_session
+from casebook.training.certificate import certificate_html
+from casebook.training.format import read_scenario
+from casebook.training.xapi import HOME, VERBS, export_statements
 
 EXAMPLE = read_scenario(Path(__file__).parent / "data" / "scenarios" / "example.yaml")
 

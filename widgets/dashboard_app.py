@@ -11,14 +11,13 @@ from pathlib import Path
 import ipywidgets as w
 
 from casebook.entries import count_entries
-from casebook.exchange import export_entries
+from casebook.exchange.flat import export_entries
 from casebook.filters import EntryFilter
 from casebook.overview import filter_choices, overview
 from casebook.search import search
 from casebook.store import Casebook
 from casebook.taxonomy import KINDS, OFFERS, THEMES
-
-from .dashboard_views import (
+from widgets.dashboard_views import (
     EMPTY,
     challenges_view,
     resources_view,
@@ -26,11 +25,11 @@ from .dashboard_views import (
     themes_view,
     training_view,
 )
-from .download import download_anchor
-from .entry_form import KIND_LABELS
-from .fields import text_box
-from .message_area import MessageArea
-from .style import STYLE
+from widgets.download import download_anchor
+from widgets.entry_form import KIND_LABELS
+from widgets.fields import text_box
+from widgets.message_area import MessageArea
+from widgets.style import STYLE
 
 _LABELLED = {"description_width": "10rem"}
 _WIDE = w.Layout(width="100%", max_width="60rem")

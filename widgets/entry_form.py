@@ -18,9 +18,8 @@ from casebook.errors import ValidationError
 from casebook.redaction import find_personal_data
 from casebook.store import Casebook
 from casebook.taxonomy import KINDS, OFFERS, SKILLS, THEMES
-
-from .fields import text_area, text_box
-from .message_area import MessageArea
+from widgets.fields import text_area, text_box
+from widgets.message_area import MessageArea
 
 KIND_LABELS = {"challenge": "Challenge", "outcome": "Outcome", "approach": "What worked",
                "resource": "Resource", "success_story": "Success story",

@@ -9,14 +9,13 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from casebook.entries import Entry, add_entries
-from casebook.notes import Draft, parse_notes
+from casebook.exchange.writeup_parser import Draft, parse_notes
 from casebook.redaction import redact
 from casebook.store import Casebook
 from casebook.taxonomy import KINDS, THEMES
-
-from .entry_form import KIND_LABELS
-from .fields import text_area
-from .message_area import MessageArea
+from widgets.entry_form import KIND_LABELS
+from widgets.fields import text_area
+from widgets.message_area import MessageArea
 
 _LABELLED = {"description_width": "12rem"}
 _WIDE = w.Layout(width="100%", max_width="46rem")

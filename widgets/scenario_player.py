@@ -14,11 +14,10 @@ from collections.abc import Callable
 import ipywidgets as w
 import mistune
 
-from casebook.attempts import Session
-from casebook.scenario import CERTAINTY
-from casebook.training import Step
-
-from .message_area import MessageArea
+from casebook.training.attempts import Session
+from casebook.training.format import CERTAINTY
+from casebook.training.play import Step
+from widgets.message_area import MessageArea
 
 # Scenario text is written by trainers, but escaping any HTML in it costs nothing.
 _markdown = mistune.create_markdown(escape=True)

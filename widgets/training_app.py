@@ -7,7 +7,8 @@ import html
 
 import ipywidgets as w
 
-from casebook.attempts import (
+from casebook.store import Casebook
+from casebook.training.attempts import (
     Attempt,
     Session,
     get_attempt,
@@ -16,16 +17,14 @@ from casebook.attempts import (
     start_session,
     unfinished,
 )
-from casebook.catalogue import Catalogue
-from casebook.certificate import certificate_html
-from casebook.scenario import Scenario
-from casebook.store import Casebook
-
-from .download import download_anchor
-from .fields import text_box
-from .message_area import MessageArea
-from .scenario_player import ScenarioPlayer
-from .style import STYLE
+from casebook.training.catalogue import Catalogue
+from casebook.training.certificate import certificate_html
+from casebook.training.format import Scenario
+from widgets.download import download_anchor
+from widgets.fields import text_box
+from widgets.message_area import MessageArea
+from widgets.scenario_player import ScenarioPlayer
+from widgets.style import STYLE
 
 _LABELLED = {"description_width": "initial"}
 _WIDE = w.Layout(width="100%", max_width="46rem")

@@ -34,7 +34,7 @@ from voila.app import Voila
 from voila.exporter import VoilaExporter
 from voila.tornado.handler import TornadoVoilaHandler
 
-from casebook.kernel_budget import BootGate, KernelState, evictable
+from casebook.serving.kernel_rules import BootGate, KernelState, evictable
 
 # A warming kernel holds its boot slot until its notebook has run, or this long
 # (the dashboard's notebook waits for its page, so it never finishes while warming;

@@ -8,12 +8,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..exchange import FORMATS, export_entries
-from ..meetup_notes import read_notes, save_notes
-from ..merge import import_entries
+from ..exchange.flat import FORMATS, export_entries
+from ..exchange.merge import import_entries
+from ..exchange.report import FORMATS as REPORT_FORMATS
+from ..exchange.report import render as render_report
+from ..exchange.writeups import read_notes, save_notes
 from ..redaction import redact
-from ..report import FORMATS as REPORT_FORMATS
-from ..report import render as render_report
 from .common import (
     EXIT_BAD_INPUT,
     filter_from,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..serving import KERNEL_MEMORY_MB, MAX_KERNELS, plan, serve
+from ..serving.plan import KERNEL_MEMORY_MB, MAX_KERNELS, plan, serve
 from .common import open_casebook_of
 
 

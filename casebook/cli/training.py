@@ -8,11 +8,11 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from ..attempts import list_attempts
-from ..scenario import TOPICS
-from ..scenario_check import best_score, check_files
-from ..twee import REMINDER, TweeError, twee_to_yaml
-from ..xapi import export_statements
+from ..training.attempts import list_attempts
+from ..training.checker import best_score, check_files
+from ..training.format import TOPICS
+from ..training.twee import REMINDER, TweeError, twee_to_yaml
+from ..training.xapi import export_statements
 from .common import EXIT_BAD_INPUT, db_option, open_casebook_of, positive
 
 

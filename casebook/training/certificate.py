@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import html
 
+from ..errors import Problem, ValidationError
 from .attempts import Attempt
-from .errors import Problem, ValidationError
 
 _STYLE = """
 @page { size: A4 landscape; margin: 15mm; }

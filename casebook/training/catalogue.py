@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NotFound
-from .scenario import Issue, Scenario
-from .scenario_check import check_files
+from ..errors import NotFound
+from .checker import check_files
+from .format import Issue, Scenario
 
 SHIPPED = Path(__file__).parent / "scenarios"
 ENVIRONMENT = "CASEBOOK_SCENARIOS"
@@ -59,7 +59,7 @@ def load_catalogue(extra: Iterable[str | Path] = ()) -> Catalogue:
 
 
 def _topic_order(topic: str) -> int:
-    from .scenario import TOPICS
+    from .format import TOPICS
 
     return TOPICS.index(topic) if topic in TOPICS else len(TOPICS)
 

@@ -16,13 +16,13 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .entries import Entry, iter_entries
-from .errors import Problem, ValidationError
-from .filters import EntryFilter
-from .meetups import Meetup, get_meetup
-from .resources import KNOWN_RESOURCES
-from .store import Casebook
-from .taxonomy import KINDS, OFFERS, SKILLS, STATUSES, THEMES
+from ..entries import Entry, iter_entries
+from ..errors import Problem, ValidationError
+from ..filters import EntryFilter
+from ..meetups import Meetup, get_meetup
+from ..resources import KNOWN_RESOURCES
+from ..store import Casebook
+from ..taxonomy import KINDS, OFFERS, SKILLS, STATUSES, THEMES
 
 FORMATS = ("csv", "xlsx", "jsonl", "datapackage")
 LIST_FIELDS = ("themes", "offers", "skills", "resources")

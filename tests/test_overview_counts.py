@@ -1,7 +1,7 @@
 """Grouped counts for dashboards, computed in SQL."""
 
 from casebook import EntryFilter, add_entry, delete_entry
-from casebook.stats import MonthCount, label_counts_by_month
+from casebook.overview import MonthCount, label_counts_by_month
 
 
 def test_entries_per_theme_per_month(casebook):
@@ -28,8 +28,8 @@ def _reference(casebook, facet, where):
     """The same counts the slow, obvious way: join every entry to its labels."""
     from sqlalchemy import func, select
 
-    from casebook.schema import entries, entry_labels
-    from casebook.stats import month_of
+    from casebook.overview import month_of
+    from casebook.store.schema import entries, entry_labels
 
     month = month_of(casebook.dialect).label("month")
     query = (select(month, entry_labels.c.value, func.count())

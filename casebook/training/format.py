@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .taxonomy import SKILLS
+from ..taxonomy import SKILLS
 
 TOPICS = ("Open Wi-Fi safety", "Common enquiries", "Success stories")
 OUTCOMES = ("good", "mixed", "poor")

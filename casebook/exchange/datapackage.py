@@ -14,12 +14,12 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from .entries import iter_entries
-from .errors import CasebookError
-from .exchange import VOCABULARIES, neutralise, write_csv
-from .filters import EntryFilter
-from .meetups import get_meetup
-from .store import Casebook
+from ..entries import iter_entries
+from ..errors import CasebookError
+from ..filters import EntryFilter
+from ..meetups import get_meetup
+from ..store import Casebook
+from .flat import VOCABULARIES, neutralise, write_csv
 
 UUID_FIELD = {"type": "string", "format": "uuid"}
 ENTRY_FIELDS = [

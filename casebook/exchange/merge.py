@@ -27,12 +27,12 @@ from pathlib import Path
 
 from sqlalchemy import Connection, insert, select
 
-from .entries import Entry, change_entry, clean_and_redact, insert_entry, load_entries
-from .errors import CasebookError, Problem, ValidationError
-from .exchange import LIST_FIELDS, LIST_SEPARATOR, restore
-from .redaction import merge_counts, redact
-from .schema import entries, meetups
-from .store import Casebook
+from ..entries import Entry, change_entry, clean_and_redact, insert_entry, load_entries
+from ..errors import CasebookError, Problem, ValidationError
+from ..redaction import merge_counts, redact
+from ..store import Casebook
+from ..store.schema import entries, meetups
+from .flat import LIST_FIELDS, LIST_SEPARATOR, restore
 
 BATCH = 500
 IMPORT_ACTOR = "import"

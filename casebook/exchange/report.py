@@ -13,12 +13,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .entries import Entry, iter_entries
-from .errors import Problem, ValidationError
-from .filters import EntryFilter
-from .meetups import Meetup, get_meetup
-from .store import Casebook
-from .taxonomy import THEMES
+from ..entries import Entry, iter_entries
+from ..errors import Problem, ValidationError
+from ..filters import EntryFilter
+from ..meetups import Meetup, get_meetup
+from ..store import Casebook
+from ..taxonomy import THEMES
 
 KIND_HEADINGS = {
     "challenge": "Challenges",

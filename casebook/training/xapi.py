@@ -19,9 +19,9 @@ from collections.abc import Iterator
 
 from sqlalchemy import insert, select
 
+from ..store import Casebook
+from ..store.schema import settings
 from .attempts import Attempt, get_attempt, list_attempts
-from .schema import settings
-from .store import Casebook
 
 HOME = "https://library-casebook.invalid"
 VERBS = {

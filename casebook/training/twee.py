@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import yaml
 
-from .errors import CasebookError
-from .scenario import TOPICS, read_scenario
-from .scenario_check import best_score
+from ..errors import CasebookError
+from .checker import best_score
+from .format import TOPICS, read_scenario
 
 REMINDER = ("the sources and objectives are placeholders: replace them with the real "
             "guidance the scenario follows before anyone trains with it")

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .errors import Problem, ValidationError
-from .scenario import CERTAINTY, Choice, Ending, Node, Scenario, points
-from .scenario_check import best_score
+from ..errors import Problem, ValidationError
+from .checker import best_score
+from .format import CERTAINTY, Choice, Ending, Node, Scenario, points
 
 
 @dataclass(frozen=True)

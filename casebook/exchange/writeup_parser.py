@@ -19,8 +19,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from .resources import recognise_resources
-from .taxonomy import THEMES
+from ..resources import recognise_resources
+from ..taxonomy import THEMES
 
 # Words in a heading or label that say what kind of takeaway follows. Order
 # matters only for ties: the earliest word in the heading wins.

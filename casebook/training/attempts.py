@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select, update
 
+from ..errors import NotFound, Problem, ValidationError
+from ..store import Casebook
+from ..store.schema import attempt_steps, attempts
+from ..validation import NAME_MAX, SERVICE_MAX, check_control
 from .catalogue import Catalogue
-from .errors import NotFound, Problem, ValidationError
-from .scenario import Scenario
-from .schema import attempt_steps, attempts
-from .store import Casebook
-from .training import Play, Step
-from .validation import NAME_MAX, SERVICE_MAX, check_control
+from .format import Scenario
+from .play import Play, Step
 
 
 @dataclass(frozen=True)

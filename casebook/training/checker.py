@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .scenario import CERTAINTY, Issue, Scenario, points, read_scenario
+from .format import CERTAINTY, Issue, Scenario, points, read_scenario
 
 _MAX_STATES = 200_000  # far beyond any scenario people can play; stops a runaway loop
 

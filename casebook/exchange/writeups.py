@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .entries import Entry, add_entries, clean_and_redact
-from .errors import Problem, ValidationError
-from .meetups import Meetup, add_meetup
-from .notes import Draft, Notes, parse_notes
-from .store import Casebook
+from ..entries import Entry, add_entries, clean_and_redact
+from ..errors import Problem, ValidationError
+from ..meetups import Meetup, add_meetup
+from ..store import Casebook
+from .writeup_parser import Draft, Notes, parse_notes
 
 
 @dataclass(frozen=True)

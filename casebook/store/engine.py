@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from .errors import DatabaseUnavailable, NotACasebook, SchemaTooNew
+from ..errors import DatabaseUnavailable, NotACasebook, SchemaTooNew
 
 DEFAULT_PATH = Path("var") / "casebook.db"
 # The newest migration's id. Known here so that opening an up-to-date casebook

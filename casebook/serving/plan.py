@@ -18,8 +18,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CasebookError
-from .store import Casebook
+from ..errors import CasebookError
+from ..store import Casebook
 
 APPS = {
     "training": "Training scenarios: for staff and volunteers",
@@ -60,7 +60,7 @@ def is_loopback(host: str) -> bool:
 
 def _project_path(*parts: str) -> Path | None:
     """A folder shipped beside the package (a checkout or an editable install)."""
-    here = Path(__file__).resolve().parent.parent.joinpath(*parts)
+    here = Path(__file__).resolve().parents[2].joinpath(*parts)
     return here if here.exists() else None
 
 
