@@ -50,3 +50,7 @@ class NotFound(CasebookError):
 
 class DatabaseUnavailable(CasebookError):
     """The database server could not be reached, or the URL is not usable."""
+
+
+class NotSaved(CasebookError):
+    """A write to the casebook failed; nothing of it was stored and nothing moved on."""

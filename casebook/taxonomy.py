@@ -53,6 +53,29 @@ SKILLS: tuple[str, ...] = (
 
 STATUSES: tuple[str, ...] = ("draft", "published", "archived")
 
+# The words people see for the codes above: in forms, reports, sheets and charts.
+KIND_LABELS: dict[str, str] = {
+    "challenge": "Challenge",
+    "outcome": "Outcome",
+    "approach": "What worked",
+    "resource": "Resource",
+    "success_story": "Success story",
+    "enquiry": "Common enquiry",
+    "note": "Other note",
+}
+# Headings over a group of entries of one kind, in the order write-ups put them.
+KIND_HEADINGS: dict[str, str] = {
+    "challenge": "Challenges",
+    "approach": "What worked",
+    "outcome": "Outcomes",
+    "success_story": "Success stories",
+    "resource": "Resources",
+    "enquiry": "Common enquiries",
+    "note": "Other notes",
+}
+STATUS_LABELS: dict[str, str] = {"draft": "Draft", "published": "Published",
+                                 "archived": "Archived"}
+
 # Entries carry three multi-valued labels; each facet name maps to its vocabulary.
 FACETS: dict[str, tuple[str, ...]] = {
     "theme": THEMES,

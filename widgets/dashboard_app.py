@@ -16,8 +16,9 @@ from casebook.filters import EntryFilter
 from casebook.overview import filter_choices, overview
 from casebook.search import search
 from casebook.store import Casebook
-from casebook.taxonomy import KINDS, OFFERS, THEMES
-from widgets.dashboard_views import (
+from casebook.taxonomy import KIND_LABELS, KINDS, OFFERS, THEMES
+
+from .dashboard_views import (
     EMPTY,
     challenges_view,
     resources_view,
@@ -25,11 +26,10 @@ from widgets.dashboard_views import (
     themes_view,
     training_view,
 )
-from widgets.download import download_anchor
-from widgets.entry_form import KIND_LABELS
-from widgets.fields import text_box
-from widgets.message_area import MessageArea
-from widgets.style import STYLE
+from .download import download_anchor
+from .fields import text_box
+from .message_area import MessageArea
+from .style import STYLE
 
 _LABELLED = {"description_width": "10rem"}
 _WIDE = w.Layout(width="100%", max_width="60rem")

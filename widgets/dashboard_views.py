@@ -8,8 +8,9 @@ import html
 from collections import defaultdict
 
 from casebook.overview import Overview
-from widgets.charts import bar_chart, line_chart
-from widgets.download import download_anchor, download_href
+
+from .charts import bar_chart, line_chart
+from .download import download_anchor, download_href
 
 TOP_THEMES = 6
 

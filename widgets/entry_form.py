@@ -17,13 +17,11 @@ from casebook.entries import Entry, add_entry, update_entry
 from casebook.errors import ValidationError
 from casebook.redaction import find_personal_data
 from casebook.store import Casebook
-from casebook.taxonomy import KINDS, OFFERS, SKILLS, THEMES
-from widgets.fields import text_area, text_box
-from widgets.message_area import MessageArea
+from casebook.taxonomy import KIND_LABELS, KINDS, OFFERS, SKILLS, THEMES
 
-KIND_LABELS = {"challenge": "Challenge", "outcome": "Outcome", "approach": "What worked",
-               "resource": "Resource", "success_story": "Success story",
-               "enquiry": "Common enquiry", "note": "Other note"}
+from .fields import text_area, text_box
+from .message_area import MessageArea
+
 _LABELLED = {"description_width": "12rem"}
 _WIDE = w.Layout(width="100%", max_width="46rem")
 # Which form field shows the message for which entry field.

@@ -9,12 +9,13 @@ from casebook.entries import Entry
 from casebook.exchange.report import render
 from casebook.meetups import Meetup
 from casebook.store import Casebook
-from widgets.download import download_anchor
-from widgets.entry_form import EntryForm
-from widgets.meetup_panel import MeetupPanel
-from widgets.message_area import MessageArea
-from widgets.notes_import import NotesImport
-from widgets.style import STYLE
+
+from .download import download_anchor
+from .entry_form import EntryForm
+from .meetup_panel import MeetupPanel
+from .message_area import MessageArea
+from .notes_import import NotesImport
+from .style import STYLE
 
 
 class MeetupApp(w.VBox):

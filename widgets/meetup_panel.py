@@ -18,9 +18,10 @@ from casebook.entries import Entry, delete_entry, list_entries, restore_entry
 from casebook.filters import EntryFilter
 from casebook.meetups import Meetup, add_meetup, get_meetup, list_meetups
 from casebook.store import Casebook
-from widgets.entry_form import KIND_LABELS
-from widgets.fields import text_box
-from widgets.message_area import MessageArea
+from casebook.taxonomy import KIND_LABELS
+
+from .fields import text_box
+from .message_area import MessageArea
 
 _LABELLED = {"description_width": "12rem"}
 _WIDE = w.Layout(width="100%", max_width="46rem")

@@ -12,10 +12,10 @@ from casebook.entries import Entry, add_entries
 from casebook.exchange.writeup_parser import Draft, parse_notes
 from casebook.redaction import redact
 from casebook.store import Casebook
-from casebook.taxonomy import KINDS, THEMES
-from widgets.entry_form import KIND_LABELS
-from widgets.fields import text_area
-from widgets.message_area import MessageArea
+from casebook.taxonomy import KIND_LABELS, KINDS, THEMES
+
+from .fields import text_area
+from .message_area import MessageArea
 
 _LABELLED = {"description_width": "12rem"}
 _WIDE = w.Layout(width="100%", max_width="46rem")

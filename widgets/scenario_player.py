@@ -17,7 +17,8 @@ import mistune
 from casebook.training.attempts import Session
 from casebook.training.format import CERTAINTY
 from casebook.training.play import Step
-from widgets.message_area import MessageArea
+
+from .message_area import MessageArea
 
 # Scenario text is written by trainers, but escaping any HTML in it costs nothing.
 _markdown = mistune.create_markdown(escape=True)

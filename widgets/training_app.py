@@ -20,11 +20,12 @@ from casebook.training.attempts import (
 from casebook.training.catalogue import Catalogue
 from casebook.training.certificate import certificate_html
 from casebook.training.format import Scenario
-from widgets.download import download_anchor
-from widgets.fields import text_box
-from widgets.message_area import MessageArea
-from widgets.scenario_player import ScenarioPlayer
-from widgets.style import STYLE
+
+from .download import download_anchor
+from .fields import text_box
+from .message_area import MessageArea
+from .scenario_player import ScenarioPlayer
+from .style import STYLE
 
 _LABELLED = {"description_width": "initial"}
 _WIDE = w.Layout(width="100%", max_width="46rem")

@@ -18,17 +18,8 @@ from ..errors import Problem, ValidationError
 from ..filters import EntryFilter
 from ..meetups import Meetup, get_meetup
 from ..store import Casebook
-from ..taxonomy import THEMES
+from ..taxonomy import KIND_HEADINGS, THEMES
 
-KIND_HEADINGS = {
-    "challenge": "Challenges",
-    "approach": "What worked",
-    "outcome": "Outcomes",
-    "success_story": "Success stories",
-    "resource": "Resources",
-    "enquiry": "Common enquiries",
-    "note": "Other notes",
-}
 NO_THEME = "Other"
 FORMATS = ("md", "html")
 

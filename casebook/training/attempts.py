@@ -8,12 +8,14 @@ so an attempt interrupted by a closed tab or a crashed PC can be resumed.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
-from ..errors import NotFound, Problem, ValidationError
+from ..errors import NotFound, NotSaved, Problem, ValidationError
 from ..store import Casebook
 from ..store.schema import attempt_steps, attempts
 from ..validation import NAME_MAX, SERVICE_MAX, check_control
@@ -47,20 +49,33 @@ class Attempt:
 
 @dataclass
 class Session:
-    """A play that saves itself: use :meth:`choose` and :meth:`back` on this."""
+    """A play that saves itself: use :meth:`choose` and :meth:`back` on this.
+
+    Each step is stored before the play moves on. If storing fails, the play is
+    left exactly as it was (same node, same steps) and :class:`NotSaved` is
+    raised, so the screen can stay where the learner was and a later try is
+    recorded at the right node with the right step number.
+    """
 
     casebook: Casebook
     attempt_id: str
     play: Play
 
     def choose(self, index: int, certainty: str | None = None) -> Step:
-        step = self.play.choose(index, certainty)
-        _save_step(self.casebook, self.attempt_id, self.play)
-        return step
+        return self._saved(lambda trial: trial.choose(index, certainty))
 
     def back(self) -> Step:
-        step = self.play.back()
-        _save_step(self.casebook, self.attempt_id, self.play)
+        return self._saved(lambda trial: trial.back())
+
+    def _saved(self, act: Callable[[Play], Step]) -> Step:
+        trial = self.play.copy()
+        step = act(trial)  # bad input raises here, before anything is written
+        try:
+            _save_step(self.casebook, self.attempt_id, trial)
+        except (DBAPIError, OSError) as exc:
+            raise NotSaved("Your last choice was not saved, so the scenario has not moved "
+                           "on. Please try again in a moment.") from exc
+        self.play = trial
         return step
 
 

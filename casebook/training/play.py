@@ -13,6 +13,7 @@ exactly later to resume an unfinished attempt.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -48,6 +49,12 @@ class Play:
     def __post_init__(self):
         self.node_id = self.node_id or self.scenario.start
         self.max_score = best_score(self.scenario) or 0
+
+    def copy(self) -> Play:
+        """An independent copy to try a step on (the scenario itself is shared)."""
+        twin = copy.copy(self)
+        twin.steps = list(self.steps)
+        return twin
 
     @property
     def node(self) -> Node:
