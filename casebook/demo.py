@@ -19,12 +19,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Connection, func, insert, select, text
 
-from .entries import TRACKED, label_copies
+from .entries import created_changes, entry_row, label_rows
 from .errors import Problem, ValidationError
+from .meetups import meetup_row
 from .resources import recognise_resources
 from .store import Casebook
 from .store.schema import entries, entry_labels, entry_revisions, meetups
-from .taxonomy import KINDS, OFFERS, SKILLS, THEMES
+from .taxonomy import OFFERS, SKILLS, THEMES
 
 BATCH = 5_000
 MAX_ENTRIES = 5_000_000
@@ -170,28 +171,24 @@ def fill_demo(cb: Casebook, *, entries_count: int, seed: int = 1, services: int 
                 offers = ["Digital and Information"] + (
                     [rng.choice(OFFERS)] if rng.random() < 0.2 else [])
                 skills = rng.sample(SKILLS, rng.choice((0, 1, 1, 2)))
-                row = {
-                    "seq": seq, "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                # Made clean (known vocabularies, no personal data), so it skips checking.
+                cleaned = {
+                    "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                     "kind": kind, "title": None if rng.random() < 0.3 else themes[0],
                     "text": body, "library_service": service, "region": region,
                     "meetup_id": meetup and meetup["id"], "created_by": DEMO_ACTOR,
-                    "status": "published",
-                    "deleted": False, "is_demo": True, "created_at": created,
-                    "updated_at": created,
+                    "status": "published", "created_at": created,
                 }
+                row = {"seq": seq, **entry_row(cleaned, {}, now=created, is_demo=True)}
+                entry_labels_of = {
+                    "themes": themes, "offers": sorted(set(offers), key=OFFERS.index),
+                    "skills": sorted(skills, key=SKILLS.index),
+                    "resources": recognise_resources(body)}
                 rows.append(row)
-                copies = label_copies(kind, service, region, False, created)
-                for facet, values in (("theme", themes), ("offer", sorted(set(offers))),
-                                      ("skill", skills), ("resource", recognise_resources(body))):
-                    labels.extend({"entry_seq": seq, "facet": facet, "value": v, **copies}
-                                  for v in values)
-                state = {**{k: row.get(k) for k in TRACKED}, "themes": themes,
-                         "offers": sorted(set(offers), key=OFFERS.index),
-                         "skills": sorted(skills, key=SKILLS.index)}
+                labels.extend(label_rows(seq, row, entry_labels_of))
                 revisions.append({"entry_seq": seq, "number": 1, "action": "create",
                                   "actor": DEMO_ACTOR, "at": created,
-                                  "changes": {k: [None, v] for k, v in state.items()
-                                              if v not in (None, [], False)}})
+                                  "changes": created_changes(row, entry_labels_of)})
             conn.execute(insert(entries), rows)
             conn.execute(insert(entry_labels), labels)
             conn.execute(insert(entry_revisions), revisions)
@@ -206,15 +203,8 @@ def _meetup_rows(rng: random.Random, count: int, start: datetime, span: timedelt
     rows = []
     for i in range(count):
         when: date = (start + span * (i + rng.random()) / count).date()
-        rows.append({
-            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            "title": f"{when:%B %Y} network meet-up: {rng.choice(topics)}",
-            "date": when, "host_network": "Demo digital inclusion network",
-            "notes": None, "is_demo": True, "created_at": now,
-        })
+        meetup_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        cleaned = {"title": f"{when:%B %Y} network meet-up: {rng.choice(topics)}",
+                   "date": when, "host_network": "Demo digital inclusion network", "notes": None}
+        rows.append(meetup_row(cleaned, meetup_id=meetup_id, is_demo=True, created_at=now))
     return rows
-
-
-# Kept in step with the taxonomy: a renamed theme must be renamed here too.
-assert set(SAYINGS) == set(THEMES), "demo sayings must cover every theme"
-assert set(KIND_ENDINGS) == set(KINDS) == set(KIND_WEIGHTS)

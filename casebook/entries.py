@@ -22,22 +22,23 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from .errors import NotFound, Problem, ValidationError
+from .fields import ENTRY, LABELS
 from .filters import EntryFilter
+from .meetups import meetup_exists
 from .redaction import merge_counts, redact
-from .resources import KNOWN_RESOURCES, recognise_resources
+from .resources import recognise_resources
 from .store import Casebook
-from .store.schema import entries, entry_labels, entry_revisions, meetups
-from .taxonomy import FACETS
-from .validation import ENTRY_FIELDS, FACET_FIELDS, clean_entry
+from .store.schema import entries, entry_labels, entry_revisions
+from .validation import clean_entry, timestamp_text
 
-# The fields a revision records, in the order people read them: everything a
-# person can change (not the UUID or creation time), and whether it is deleted.
-TRACKED = (*(f for f in ENTRY_FIELDS if f not in ("id", "created_at")), "deleted")
+# The fields a revision records, in the order people read them (see casebook.fields).
+TRACKED = tuple(f.name for f in ENTRY.tracked())
 # Every labelled field and its facet in entry_labels; resources are derived.
-LABEL_FIELDS = {**FACET_FIELDS, "resources": "resource"}
-_LABEL_ORDER = {**FACETS, "resource": tuple(KNOWN_RESOURCES)}
-_COLUMNS = ("kind", "title", "text", "library_service", "region", "meetup_id", "created_by",
-            "status")
+LABEL_FIELDS = ENTRY.facets()
+_LABEL_ORDER = {f.facet: f.vocabulary for f in ENTRY.of_type(LABELS)}
+# Tracked fields kept as columns of the entries table (labels have rows of their own).
+_COLUMNS = tuple(f.name for f in ENTRY.tracked() if f.type != LABELS and f.name != "deleted")
+FACET_NAMES = tuple(ENTRY.facets(given_only=True))
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Entry:
         for name in ("themes", "offers", "skills", "resources"):
             data[name] = list(data[name])
         for name in ("created_at", "updated_at"):
-            data[name] = _iso(data[name])
+            data[name] = timestamp_text(data[name])
         return data
 
 
@@ -84,11 +85,7 @@ class Revision:
     changes: dict
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "at": _iso(self.at)}
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return {**asdict(self), "at": timestamp_text(self.at)}
 
 
 def _now() -> datetime:
@@ -155,9 +152,7 @@ def label_copies(kind: str, service: str | None, region: str | None, deleted: bo
 def _check_references(conn: Connection, cleaned: Mapping, *, new: bool) -> None:
     problems = []
     meetup_id = cleaned.get("meetup_id")
-    if meetup_id and conn.execute(
-        select(meetups.c.id).where(meetups.c.id == meetup_id)
-    ).first() is None:
+    if meetup_id and not meetup_exists(conn, meetup_id):
         problems.append(Problem("meetup_id", "not_found", f"no meet-up has id {meetup_id}"))
     if new and cleaned.get("id") and conn.execute(
         select(entries.c.seq).where(entries.c.id == cleaned["id"])
@@ -220,6 +215,35 @@ def add_entries(cb: Casebook, items: Sequence[Mapping], *, actor: str | None = N
     return added
 
 
+def entry_row(cleaned: Mapping, redactions: Mapping, *, now: datetime, is_demo: bool = False,
+              deleted: bool = False, updated_at: datetime | None = None) -> dict:
+    """The ``entries`` table row for a cleaned, redacted entry (without its ``seq``).
+
+    :func:`insert_entry` and the demo generator's bulk path both build rows here.
+    """
+    created_at = cleaned.get("created_at") or now
+    return {"id": cleaned.get("id") or str(uuid.uuid4()), "is_demo": is_demo,
+            "redactions": dict(redactions), "deleted": deleted, "created_at": created_at,
+            "updated_at": updated_at or now,
+            **{name: cleaned.get(name) for name in _COLUMNS}}
+
+
+def label_rows(seq: int, row: Mapping, labels: Mapping[str, Sequence[str]]) -> list[dict]:
+    """The ``entry_labels`` rows of one entry, each carrying copies of its filter fields."""
+    copies = label_copies(row["kind"], row["library_service"], row["region"], row["deleted"],
+                          row["created_at"])
+    return [{"entry_seq": seq, "facet": facet, "value": value, **copies}
+            for name, facet in LABEL_FIELDS.items() for value in labels.get(name, ())]
+
+
+def created_changes(row: Mapping, labels: Mapping[str, Sequence[str]]) -> dict:
+    """What a creation's revision records: only the fields given values."""
+    state = {name: list(labels.get(name, ())) if name in LABEL_FIELDS else row.get(name)
+             for name in TRACKED}
+    return {name: [None, value] for name, value in state.items()
+            if value not in (None, [], False)}
+
+
 def insert_entry(conn: Connection, cleaned: dict, redactions: dict, *,
                  actor: str | None = None, is_demo: bool = False, deleted: bool = False,
                  updated_at: datetime | None = None) -> Entry:
@@ -229,31 +253,17 @@ def insert_entry(conn: Connection, cleaned: dict, redactions: dict, *,
     casebook's timestamps and deletions; a new entry has neither.
     """
     now = _now()
-    created_at = cleaned.pop("created_at", None) or now
-    entry_id = cleaned.pop("id", None) or str(uuid.uuid4())
-    _check_references(conn, {**cleaned, "id": entry_id}, new=True)
-    cleaned["resources"] = recognise_resources(cleaned.get("title"), cleaned["text"])
-    seq = conn.execute(
-        insert(entries)
-        .values(
-            id=entry_id,
-            is_demo=is_demo,
-            redactions=redactions,
-            deleted=deleted,
-            created_at=created_at,
-            updated_at=updated_at or now,
-            **{name: cleaned[name] for name in _COLUMNS},
-        )
-        .returning(entries.c.seq)
-    ).scalar_one()
-    _write_labels(conn, seq, cleaned)
-    entry = _load(conn, [seq])[0]
-    copy_to_labels(conn, seq, entry)
-    # A creation records only the fields given values, not a wall of empty ones.
-    created = {k: v for k, v in _diff(_state(None), _state(entry)).items()
-               if v[1] not in (None, [], False)}
-    _record(conn, seq, "create", actor or entry.created_by, created, now)
-    return entry
+    row = entry_row(cleaned, redactions, now=now, is_demo=is_demo, deleted=deleted,
+                    updated_at=updated_at)
+    _check_references(conn, row, new=True)
+    labels = {name: cleaned.get(name, ()) for name in FACET_NAMES}
+    labels["resources"] = recognise_resources(row["title"], row["text"])
+    seq = conn.execute(insert(entries).values(**row).returning(entries.c.seq)).scalar_one()
+    found = label_rows(seq, row, labels)
+    if found:
+        conn.execute(insert(entry_labels), found)
+    _record(conn, seq, "create", actor or row["created_by"], created_changes(row, labels), now)
+    return _load(conn, [seq])[0]
 
 
 def change_entry(conn: Connection, before: Entry, cleaned: dict, redactions: dict, *,

@@ -1,18 +1,26 @@
-"""Network meet-ups: the occasions at which casebook entries are gathered."""
+"""Network meet-ups: the occasions at which casebook entries are gathered.
+
+Every meet-up that is stored comes through :func:`clean_meetup` and
+:func:`meetup_row`: one typed in the app, one read from a write-up, one merged
+from another casebook's export and the demo generator's, so they all obey the
+same rules and have personal data removed the same way.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from .errors import NotFound, Problem, ValidationError
+from .fields import MEETUP, TEXT
 from .redaction import redact
 from .store import Casebook
 from .store.schema import entries, meetups
-from .validation import TITLE_MAX, check_control, required_text
+from .validation import check_control, required_text, timestamp_text
 
 
 @dataclass(frozen=True)
@@ -28,49 +36,87 @@ class Meetup:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["date"] = self.date.isoformat()
-        data["created_at"] = self.created_at.isoformat().replace("+00:00", "Z")
+        data["created_at"] = timestamp_text(self.created_at)
         return data
 
 
-def _clean(title: object, when: object, host_network: object, notes: object) -> dict:
-    problems: list[Problem] = []
-    title = required_text("title", title, TITLE_MAX, problems)
-    if isinstance(when, str):
+def _date(value: object, problems: list[Problem]) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
         try:
-            when = date.fromisoformat(when.strip())
+            return date.fromisoformat(value.strip())
         except ValueError:
-            problems.append(Problem("date", "format", f"{when!r} is not a date like 2025-03-24"))
-    elif isinstance(when, datetime):
-        when = when.date()
-    elif not isinstance(when, date):
-        problems.append(Problem("date", "required", "is required (a date like 2025-03-24)"))
-    for name, value in (("host_network", host_network), ("notes", notes)):
-        if value is not None:
-            check_control(name, str(value), problems)
+            problems.append(Problem("date", "format", f"{value!r} is not a date like 2025-03-24",
+                                    value))
+            return None
+    problems.append(Problem("date", "required", "is required (a date like 2025-03-24)"))
+    return None
+
+
+def clean_meetup(data: Mapping) -> dict:
+    """A meet-up's fields checked against :data:`casebook.fields.MEETUP` and cleaned, with
+    personal data removed from its free text; every problem is raised at once.
+
+    >>> clean_meetup({"title": " Spring meet-up ", "date": "2025-03-24"})["title"]
+    'Spring meet-up'
+    """
+    problems: list[Problem] = []
+    cleaned: dict = {}
+    for spec in MEETUP.given():
+        value = data.get(spec.name)
+        if spec.type != TEXT:
+            continue
+        if spec.required:
+            cleaned[spec.name] = required_text(spec.name, value, spec.max_length, problems)
+        elif value is None or not str(value).strip():
+            cleaned[spec.name] = None
+        else:
+            text = str(value).strip()
+            if len(text) > spec.max_length:
+                problems.append(Problem(spec.name, "too_long", f"has {len(text)} characters; "
+                                                               f"at most {spec.max_length}"))
+            check_control(spec.name, text, problems)
+            cleaned[spec.name] = text
+    cleaned["date"] = _date(data.get("date"), problems)
     if problems:
         raise ValidationError(problems)
-    # Meet-up notes are free text like entries, so personal data is removed the same way.
-    notes = redact((notes or "").strip()).text or None
-    return {
-        "title": redact(title).text,
-        "date": when,
-        "host_network": (host_network or "").strip() or None,
-        "notes": notes,
-    }
+    # Titles and notes are free text like entries, so personal data is removed the same way.
+    for name in ("title", "notes"):
+        if cleaned[name]:
+            cleaned[name] = redact(cleaned[name]).text
+    return cleaned
+
+
+def meetup_row(cleaned: Mapping, *, meetup_id: str | None = None, is_demo: bool = False,
+               created_at: datetime | None = None) -> dict:
+    """The ``meetups`` table row for a cleaned meet-up (the demo generator inserts many)."""
+    return {"id": meetup_id or str(uuid.uuid4()), "is_demo": is_demo,
+            "created_at": created_at or datetime.now(UTC),
+            **{name: cleaned[name] for name in ("title", "date", "host_network", "notes")}}
+
+
+def insert_meetup(conn: Connection, cleaned: Mapping, *, meetup_id: str | None = None,
+                  is_demo: bool = False) -> Meetup:
+    """Store a cleaned meet-up inside an open write transaction."""
+    row = meetup_row(cleaned, meetup_id=meetup_id, is_demo=is_demo)
+    conn.execute(insert(meetups).values(**row))
+    return Meetup(**row)
 
 
 def add_meetup(cb: Casebook, *, title: str, date: date | str, host_network: str | None = None,
                notes: str | None = None, is_demo: bool = False) -> Meetup:
     """Record a meet-up and return it with its new UUID."""
-    values = _clean(title, date, host_network, notes)
-    meetup_id = str(uuid.uuid4())
+    cleaned = clean_meetup({"title": title, "date": date, "host_network": host_network,
+                            "notes": notes})
     with cb.write() as conn:
-        conn.execute(
-            insert(meetups).values(
-                id=meetup_id, is_demo=is_demo, created_at=datetime.now(UTC), **values
-            )
-        )
-    return get_meetup(cb, meetup_id)
+        return insert_meetup(conn, cleaned, is_demo=is_demo)
+
+
+def meetup_exists(conn: Connection, meetup_id: str) -> bool:
+    return conn.execute(select(meetups.c.id).where(meetups.c.id == meetup_id)).first() is not None
 
 
 def get_meetup(cb: Casebook, meetup_id: str) -> Meetup:

@@ -12,33 +12,20 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from .errors import Problem, ValidationError
-from .taxonomy import FACETS, KINDS, STATUSES
+from .fields import CHOICE, ENTRY, TEXT
 
-TEXT_MAX = 10_000
-TITLE_MAX = 200
-SERVICE_MAX = 200
-REGION_MAX = 200
-NAME_MAX = 200
+# Kept as names for the tests and messages that speak of them; the limits live in fields.
+TEXT_MAX = ENTRY["text"].max_length
+NAME_MAX = ENTRY["created_by"].max_length
+SERVICE_MAX = ENTRY["library_service"].max_length
 
 # Everything in Unicode's Cc category except tab and newline: these never belong
 # in a note, and some (NUL, escape) break terminals, CSV files and databases.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-ENTRY_FIELDS = (
-    "id",
-    "kind",
-    "title",
-    "text",
-    "themes",
-    "offers",
-    "skills",
-    "library_service",
-    "region",
-    "meetup_id",
-    "created_by",
-    "status",
-    "created_at",
-)
+# The fields a person or a file may give for an entry, in their declared order.
+ENTRY_FIELDS = tuple(f.name for f in ENTRY.given())
+FACET_FIELDS = ENTRY.facets(given_only=True)
 # Short aliases used by the CLI flags and JSONL input, mapped to field names.
 ALIASES = {
     "service": "library_service",
@@ -103,7 +90,7 @@ def _optional_text(
 
 def _labels(data: Mapping, field: str, problems: list[Problem]) -> list[str]:
     facet = FACET_FIELDS[field]
-    allowed = FACETS[facet]
+    allowed = ENTRY[field].vocabulary
     value = data.get(field)
     if value is None:
         return []
@@ -133,25 +120,32 @@ def _labels(data: Mapping, field: str, problems: list[Problem]) -> list[str]:
 
 def _timestamp(data: Mapping, problems: list[Problem]) -> datetime | None:
     value = data.get("created_at")
-    if value is None or isinstance(value, datetime):
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        problems.append(Problem("created_at", "format", f"{value!r} is not an ISO 8601 date and "
+                                                        "time (e.g. 2025-03-24T10:30:00Z)", value))
+        return None
+
+
+def timestamp_text(moment: datetime) -> str:
+    """The one way the casebook writes a time in JSON and files: RFC 3339, UTC, ``Z``,
+    always with microseconds, so every output sorts and compares as text.
+
+    >>> timestamp_text(datetime(2025, 3, 24, 10, 30, tzinfo=UTC))
+    '2025-03-24T10:30:00.000000Z'
+    """
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_timestamp(value: object) -> datetime:
+    """A time from an ISO 8601 / RFC 3339 text (a missing zone is UTC); ValueError if not."""
+    if isinstance(value, datetime):
         stamp = value
     else:
-        try:
-            stamp = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            problems.append(
-                Problem(
-                    "created_at",
-                    "format",
-                    f"{value!r} is not an ISO 8601 date and time (e.g. 2025-03-24T10:30:00Z)",
-                    value,
-                )
-            )
-            return None
-    if stamp is not None and stamp.tzinfo is None:
-        # A time with no zone is taken as UTC: the casebook stores UTC throughout.
-        stamp = stamp.replace(tzinfo=UTC)
-    return stamp.astimezone(UTC) if stamp else None
+        stamp = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    # A time with no zone is taken as UTC: the casebook stores UTC throughout.
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def normalise_keys(data: Mapping) -> dict:
@@ -177,40 +171,18 @@ def clean_entry(data: Mapping, *, partial: bool = False) -> dict:
         )
     cleaned: dict = {}
 
-    if not partial or "kind" in data:
-        kind = data.get("kind")
-        if kind not in KINDS:
-            found = "nothing" if kind is None else repr(kind)
-            problems.append(
-                Problem("kind", "unknown", f"found {found}; expected one of: {_listing(KINDS)}",
-                        kind)
-            )
-        cleaned["kind"] = kind
-
-    if not partial or "text" in data:
-        cleaned["text"] = required_text("text", data.get("text"), TEXT_MAX, problems)
-
-    limits = {
-        "title": TITLE_MAX,
-        "library_service": SERVICE_MAX,
-        "region": REGION_MAX,
-        "created_by": NAME_MAX,
-    }
-    for field, limit in limits.items():
-        if not partial or field in data:
-            cleaned[field] = _optional_text(data, field, limit, problems)
-
-    for field in FACET_FIELDS:
-        if not partial or field in data:
-            cleaned[field] = _labels(data, field, problems)
-
-    if not partial or "status" in data:
-        status = data.get("status") or "published"
-        if status not in STATUSES:
-            problems.append(
-                Problem("status", "unknown", f"{status!r} is not one of: {_listing(STATUSES)}")
-            )
-        cleaned["status"] = status
+    for spec in ENTRY.given():
+        if partial and spec.name not in data:
+            continue
+        if spec.type == CHOICE:
+            cleaned[spec.name] = _choice(data, spec.name, problems)
+        elif spec.type == TEXT and spec.required:
+            cleaned[spec.name] = required_text(spec.name, data.get(spec.name), spec.max_length,
+                                               problems)
+        elif spec.type == TEXT:
+            cleaned[spec.name] = _optional_text(data, spec.name, spec.max_length, problems)
+        elif spec.name in FACET_FIELDS:
+            cleaned[spec.name] = _labels(data, spec.name, problems)
 
     if data.get("meetup_id") is not None:
         cleaned["meetup_id"] = _uuid_text(data["meetup_id"], "meetup_id", problems)
@@ -225,6 +197,17 @@ def clean_entry(data: Mapping, *, partial: bool = False) -> dict:
     if problems:
         raise ValidationError(problems)
     return cleaned
+
+
+def _choice(data: Mapping, field: str, problems: list[Problem]) -> str | None:
+    spec = ENTRY[field]
+    value = data.get(field) or spec.default
+    if value not in spec.vocabulary:
+        found = "nothing" if value is None else repr(value)
+        problems.append(Problem(field, "unknown",
+                                f"found {found}; expected one of: {_listing(spec.vocabulary)}",
+                                value))
+    return value
 
 
 def _uuid_text(value: object, field: str, problems: list[Problem]) -> str | None:

@@ -69,3 +69,12 @@ def test_bad_sizes_are_refused(casebook, sqlite_url):
         fill_demo(casebook, entries_count=0)
     result = run_cli("demo", "--db", sqlite_url, "--entries", "-5")
     assert result.returncode == 2 and "whole number" in result.stderr
+
+
+def test_demo_text_covers_every_theme_and_kind():
+    # A renamed or added theme or kind must get demo sayings too.
+    from casebook.demo import KIND_ENDINGS, KIND_WEIGHTS, SAYINGS
+    from casebook.taxonomy import KINDS, THEMES
+
+    assert set(SAYINGS) == set(THEMES)
+    assert set(KIND_ENDINGS) == set(KINDS) == set(KIND_WEIGHTS)
