@@ -8,11 +8,14 @@ the conftest.py at the top of the repository).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import psycopg
 import pytest
@@ -69,10 +72,45 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'casebook.db'}"
 
 
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 def run_cli(*args: str, input: str | None = None, env: dict | None = None,
-            check: bool = False) -> subprocess.CompletedProcess:
-    """Run the ``casebook`` command in a child process, as a user would."""
+            check: bool = False) -> CliResult:
+    """Run ``casebook.cli.main`` in this process, as the console script would, with its
+    own stdin, stdout, stderr and environment: a fraction of a child process's cost."""
+    from casebook.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_stdin = dict(os.environ), sys.stdin
     # A CASEBOOK_DB from the developer's shell must never leak into a test.
+    os.environ.pop("CASEBOOK_DB", None)
+    os.environ.update(env or {})
+    sys.stdin = io.StringIO(input or "")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: --help, or malformed arguments
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        sys.stdin = saved_stdin
+        os.environ.clear()
+        os.environ.update(saved_env)
+    result = CliResult(code, out.getvalue(), err.getvalue())
+    if check and result.returncode != 0:
+        raise AssertionError(f"casebook {' '.join(args)} failed: {result.stderr}")
+    return result
+
+
+def run_cli_process(*args: str, input: str | None = None, env: dict | None = None,
+                    check: bool = False) -> subprocess.CompletedProcess:
+    """Run the ``casebook`` command in a child process, exactly as a user would (kept for
+    the few tests about the process itself: exit codes, streams, the console script)."""
     full_env = {k: v for k, v in os.environ.items() if k != "CASEBOOK_DB"}
     full_env.update(env or {})
     result = subprocess.run(

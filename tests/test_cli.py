@@ -155,3 +155,16 @@ def test_malformed_arguments_exit_2():
     assert run_cli("count", "--frobnicate").returncode == 2
     assert run_cli("search", "x", "--limit", "0").returncode == 2
     assert run_cli().returncode == 2
+
+
+def test_a_real_child_process_gives_one_line_and_exit_2(sqlite_url):
+    # Most CLI tests call casebook.cli.main in-process; this one runs the real process.
+    from conftest import run_cli_process
+
+    result = run_cli_process("add", "--db", sqlite_url, "--kind", "Securty", "--text", "x")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Securty" in result.stderr
+    piped = run_cli_process("add", "--db", sqlite_url, "--jsonl", "-",
+                            input='{"kind": "note", "text": "Piped in"}\n')
+    assert piped.returncode == 0 and len(piped.stdout.strip()) == 36

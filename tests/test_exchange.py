@@ -24,7 +24,8 @@ from casebook import (
 )
 from casebook.demo import fill_demo
 from casebook.entries import iter_entries
-from casebook.exchange.flat import export_entries, neutralise, restore
+from casebook.exchange.cells import neutralise, restore
+from casebook.exchange.export import export_entries
 from casebook.exchange.merge import import_entries
 from casebook.store.schema import entries
 

@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..exchange.flat import FORMATS, export_entries
+from ..exchange.export import FORMATS, export_entries
 from ..exchange.merge import import_entries
 from ..exchange.report import FORMATS as REPORT_FORMATS
 from ..exchange.report import render as render_report

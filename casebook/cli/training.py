@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from ..training.attempts import list_attempts
@@ -53,8 +52,7 @@ def cmd_attempts(args: argparse.Namespace) -> int:
                           limit=args.limit)
     for attempt in found:
         if args.format == "jsonl":
-            record = {k: v for k, v in asdict(attempt).items() if k != "steps"}
-            print(json.dumps(record, default=str, ensure_ascii=False))
+            print(json.dumps(attempt.to_dict(), ensure_ascii=False))
             continue
         result = ("passed" if attempt.passed else "not passed" if attempt.finished
                   else "unfinished")

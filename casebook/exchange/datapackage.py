@@ -1,9 +1,10 @@
-"""Frictionless data packages: a folder of CSV files described by ``datapackage.json``.
+"""Frictionless data packages, written and read: a folder of CSV files described by
+``datapackage.json``.
 
 Entries, meet-ups and each kind of label are separate resources joined by
-keys, with Table Schema types and the taxonomy as enums, so that
-``frictionless validate`` can check a package and other tools can load it
-without knowing this software.
+keys, with Table Schema types and the vocabularies as enums (all derived from
+:mod:`casebook.fields`), so that ``frictionless validate`` can check a package
+and other tools can load it without knowing this software.
 """
 
 from __future__ import annotations
@@ -11,62 +12,81 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..entries import iter_entries
 from ..errors import CasebookError
+from ..fields import (
+    BOOLEAN,
+    CHOICE,
+    COUNTS,
+    DATE,
+    DATETIME,
+    ENTRY,
+    LABELS,
+    MEETUP,
+    TEXT,
+    UUID,
+    Field,
+    Fields,
+)
 from ..filters import EntryFilter
 from ..meetups import get_meetup
 from ..store import Casebook
-from .flat import VOCABULARIES, neutralise, write_csv
+from .cells import neutralise, read_csv, write_csv
+from .flat import Record
 
-UUID_FIELD = {"type": "string", "format": "uuid"}
-ENTRY_FIELDS = [
-    {"name": "id", **UUID_FIELD, "constraints": {"required": True, "unique": True}},
-    {"name": "kind", "type": "string", "constraints": {"required": True,
-                                                        "enum": list(VOCABULARIES["kind"])}},
-    {"name": "title", "type": "string", "constraints": {"maxLength": 200}},
-    {"name": "text", "type": "string", "constraints": {"required": True, "maxLength": 10_000}},
-    {"name": "library_service", "type": "string"},
-    {"name": "region", "type": "string"},
-    {"name": "meetup_id", **UUID_FIELD},
-    {"name": "created_by", "type": "string"},
-    {"name": "status", "type": "string", "constraints": {"required": True,
-                                                          "enum": list(VOCABULARIES["status"])}},
-    {"name": "deleted", "type": "boolean"},
-    {"name": "is_demo", "type": "boolean"},
-    {"name": "created_at", "type": "datetime", "format": "any"},
-    {"name": "updated_at", "type": "datetime", "format": "any"},
-    {"name": "redactions", "type": "object",
-     "description": "Kinds of personal data removed before storing, with counts"},
-]
-MEETUP_FIELDS = [
-    {"name": "id", **UUID_FIELD, "constraints": {"required": True, "unique": True}},
-    {"name": "title", "type": "string", "constraints": {"required": True}},
-    {"name": "date", "type": "date", "constraints": {"required": True}},
-    {"name": "host_network", "type": "string"},
-    {"name": "notes", "type": "string"},
-    {"name": "is_demo", "type": "boolean"},
-]
-# One resource per multi-valued field: (resource name, column, entry field).
-LABEL_RESOURCES = [("entry_themes", "theme", "themes"), ("entry_offers", "offer", "offers"),
-                   ("entry_skills", "skill", "skills"),
-                   ("entry_resources", "resource", "resources")]
+_TABLE_TYPES = {TEXT: "string", CHOICE: "string", UUID: "string", DATE: "date",
+                DATETIME: "datetime", BOOLEAN: "boolean", COUNTS: "object"}
 NOTE = ("Text cells that begin with = + - @ ' or a tab are prefixed with an apostrophe so "
         "spreadsheets never run them as formulas; casebook import removes it.")
 
 
+def table_field(field: Field) -> dict:
+    """A field's Table Schema description."""
+    out: dict = {"name": field.name, "type": _TABLE_TYPES[field.type], "title": field.label}
+    if field.type == UUID:
+        out["format"] = "uuid"
+    if field.type == DATETIME:
+        out["format"] = "any"
+    if field.description:
+        out["description"] = field.description
+    constraints: dict = {}
+    if field.required or field.default is not None or field.name == "id":
+        constraints["required"] = True
+    if field.name == "id":
+        constraints["unique"] = True
+    if field.max_length:
+        constraints["maxLength"] = field.max_length
+    if field.type == CHOICE:
+        constraints["enum"] = list(field.vocabulary)
+    if constraints:
+        out["constraints"] = constraints
+    return out
+
+
+def _columns(fields: Fields) -> list[Field]:
+    return [f for f in fields.exported() if f.type != LABELS]
+
+
+# One resource per labels field: (resource name, its value column, entry field).
+LABEL_RESOURCES = [(f"entry_{f.name}", f.facet, f.name) for f in ENTRY.of_type(LABELS)]
+
+
 def descriptor() -> dict:
     resources = [
-        _resource("entries", ENTRY_FIELDS, ["id"],
+        _resource("entries", [table_field(f) for f in _columns(ENTRY)], ["id"],
                   [{"fields": "meetup_id", "reference": {"resource": "meetups", "fields": "id"}}]),
-        _resource("meetups", MEETUP_FIELDS, ["id"], []),
+        _resource("meetups", [table_field(f) for f in _columns(MEETUP)], ["id"], []),
     ]
-    for name, column, field in LABEL_RESOURCES:
-        fields = [{"name": "entry_id", **UUID_FIELD, "constraints": {"required": True}},
-                  {"name": column, "type": "string",
-                   "constraints": {"required": True, "enum": list(VOCABULARIES[field])}}]
+    for name, column, field_name in LABEL_RESOURCES:
+        fields = [{"name": "entry_id", "type": "string", "format": "uuid",
+                   "constraints": {"required": True}},
+                  {"name": column, "type": "string", "title": ENTRY[field_name].label,
+                   "constraints": {"required": True,
+                                   "enum": list(ENTRY[field_name].vocabulary)}}]
         resources.append(_resource(
             name, fields, ["entry_id", column],
             [{"fields": "entry_id", "reference": {"resource": "entries", "fields": "id"}}]))
@@ -125,10 +145,33 @@ def _write_resources(cb: Casebook, folder: Path, where: EntryFilter | None) -> i
                         label_writers[name].writerow([entry.id, neutralise(value)])
                 yield row
 
-        count = write_csv(entry_rows(), handles["entries"], [f["name"] for f in ENTRY_FIELDS])
+        count = write_csv(entry_rows(), handles["entries"], [f.name for f in _columns(ENTRY)])
         meetups = (get_meetup(cb, m).to_dict() for m in meetup_ids)
-        write_csv(meetups, handles["meetups"], [f["name"] for f in MEETUP_FIELDS])
+        write_csv(meetups, handles["meetups"], [f.name for f in _columns(MEETUP)])
         return count
     finally:
         for handle in handles.values():
             handle.close()
+
+
+def read_datapackage(folder: Path) -> Iterator[Record]:
+    """The entries of a package folder, each with its labels and its meet-up."""
+    if not (folder / "datapackage.json").exists():
+        raise CasebookError(f"{folder} has no datapackage.json")
+
+    def rows(name: str) -> Iterator[dict]:
+        path = folder / f"{name}.csv"
+        if not path.exists():
+            return
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield from read_csv(handle)
+
+    labels: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for name, column, field_name in LABEL_RESOURCES:
+        for row in rows(name):
+            labels[row["entry_id"]][field_name].append(row[column])
+    known_meetups = {row["id"]: row for row in rows("meetups")}
+    for number, row in enumerate(rows("entries"), start=2):
+        for _, _, field_name in LABEL_RESOURCES:
+            row[field_name] = labels[row.get("id")][field_name] if row.get("id") else []
+        yield Record(number, row, known_meetups.get(row.get("meetup_id") or ""))

@@ -1,60 +1,47 @@
-"""Exporting entries: CSV and XLSX for people, JSONL and Frictionless data packages
-for other casebooks and tools.
+"""Entries as flat files, read and written side by side: CSV and XLSX for people,
+JSONL for other casebooks and tools.
 
 Every format carries everything needed to merge the entries into another
-casebook: the UUID, the timestamps and the meet-up each came from. CSV and
-XLSX cells that a spreadsheet would run as a formula are neutralised with a
-leading apostrophe (OWASP's advice on CSV injection); the step is reversible,
-so importing the file gives back exactly what was exported.
+casebook: the UUID, the timestamps and the meet-up each came from. The columns
+derive from :data:`casebook.fields.ENTRY`, with the meet-up's title, date and
+host network after its id, so a file read on its own still says where each
+entry was logged.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..entries import Entry, iter_entries
-from ..errors import Problem, ValidationError
+from ..errors import Problem
+from ..fields import ENTRY, LABELS
 from ..filters import EntryFilter
 from ..meetups import Meetup, get_meetup
-from ..resources import KNOWN_RESOURCES
 from ..store import Casebook
-from ..taxonomy import KINDS, OFFERS, SKILLS, STATUSES, THEMES
+from .cells import LIST_SEPARATOR, cell, read_csv, split_list, write_csv
 
-FORMATS = ("csv", "xlsx", "jsonl", "datapackage")
-LIST_FIELDS = ("themes", "offers", "skills", "resources")
-LIST_SEPARATOR = "; "
-MEETUP_FIELDS = ("meetup_title", "meetup_date", "meetup_host_network")
-ENTRY_COLUMNS = ("id", "kind", "title", "text", "themes", "offers", "skills", "resources",
-                 "library_service", "region", "meetup_id", *MEETUP_FIELDS, "created_by",
-                 "status", "deleted", "is_demo", "created_at", "updated_at", "redactions")
-# Characters that make a spreadsheet treat a cell as a formula, plus the escape itself.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LIST_FIELDS = tuple(f.name for f in ENTRY.of_type(LABELS))
+MEETUP_COLUMNS = ("meetup_title", "meetup_date", "meetup_host_network")
+ENTRY_COLUMNS = tuple(
+    name for f in ENTRY.exported()
+    for name in ((f.name, *MEETUP_COLUMNS) if f.name == "meetup_id" else (f.name,)))
 
 
-def neutralise(value: str) -> str:
-    """Make a cell safe to open in a spreadsheet; :func:`restore` undoes it exactly.
+@dataclass
+class Record:
+    """One entry read from a file: its row number, its fields, and its meet-up if the
+    file describes it (title, date, host network)."""
 
-    >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("'quoted"), neutralise("plain")
-    ('\\'=HYPERLINK("http://x")', "''quoted", 'plain')
-    """
-    if value.startswith((*_FORMULA_START, "'")):
-        return "'" + value
-    return value
-
-
-def restore(value: str) -> str:
-    """Undo :func:`neutralise`."""
-    if value.startswith("'") and value[1:].startswith((*_FORMULA_START, "'")):
-        return value[1:]
-    return value
+    row: int
+    data: dict
+    meetup: dict | None
 
 
 def entry_row(entry: Entry, meetup: Meetup | None) -> dict:
-    """An entry as one flat record: lists joined, times in ISO 8601 UTC."""
+    """An entry as one flat record: lists joined, times in RFC 3339 UTC."""
     data = entry.to_dict()
     row = {name: data.get(name) for name in ENTRY_COLUMNS}
     for name in LIST_FIELDS:
@@ -66,7 +53,7 @@ def entry_row(entry: Entry, meetup: Meetup | None) -> dict:
     return row
 
 
-def _rows(cb: Casebook, where: EntryFilter | None) -> Iterator[dict]:
+def entry_rows(cb: Casebook, where: EntryFilter | None) -> Iterator[dict]:
     meetups: dict[str, Meetup] = {}
     for entry in iter_entries(cb, where):
         meetup = None
@@ -77,55 +64,33 @@ def _rows(cb: Casebook, where: EntryFilter | None) -> Iterator[dict]:
         yield entry_row(entry, meetup)
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return neutralise(str(value))
+def write_entries_csv(cb: Casebook, where: EntryFilter | None, path: Path) -> int:
+    # utf-8-sig: Excel reads a file without the BOM as the PC's own code page.
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        return write_csv(entry_rows(cb, where), handle, ENTRY_COLUMNS)
 
 
-def write_csv(rows: Iterable[dict], out: io.TextIOBase, columns: Iterable[str]) -> int:
-    columns = list(columns)
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+def write_entries_xlsx(cb: Casebook, where: EntryFilter | None, path: Path) -> int:
+    from openpyxl import Workbook  # a second's import, for this format only
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("entries")
+    sheet.append(list(ENTRY_COLUMNS))
     count = 0
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+    for row in entry_rows(cb, where):
+        # Every cell is written as text, so no value is ever read as a formula.
+        sheet.append([cell(row.get(c)) for c in ENTRY_COLUMNS])
         count += 1
+    book.save(path)
     return count
 
 
-def export_entries(cb: Casebook, fmt: str, out: Path, where: EntryFilter | None = None) -> int:
-    """Write matching entries to ``out`` in one of :data:`FORMATS`; returns how many.
-
-    ``datapackage`` writes a folder. Nothing is left half-written: output goes
-    to a temporary name first and is moved into place at the end.
-    """
-    if fmt not in FORMATS:
-        raise ValidationError([Problem("format", "unknown",
-                                       f"{fmt!r} is not one of: {', '.join(FORMATS)}")])
-    out = Path(out)
-    if fmt == "datapackage":
-        from .datapackage import write_datapackage
-
-        return write_datapackage(cb, out, where)
-    partial = out.with_name(out.name + ".partial")
-    try:
-        if fmt == "csv":
-            with partial.open("w", encoding="utf-8-sig", newline="") as handle:
-                count = write_csv(_rows(cb, where), handle, ENTRY_COLUMNS)
-        elif fmt == "xlsx":
-            count = _write_xlsx(_rows(cb, where), partial)
-        else:
-            count = 0
-            with partial.open("w", encoding="utf-8") as handle:
-                for row in _rows(cb, where):
-                    handle.write(json.dumps(_json_record(row), ensure_ascii=False) + "\n")
-                    count += 1
-        partial.replace(out)
-    finally:
-        partial.unlink(missing_ok=True)
+def write_entries_jsonl(cb: Casebook, where: EntryFilter | None, path: Path) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8") as handle:
+        for row in entry_rows(cb, where):
+            handle.write(json.dumps(_json_record(row), ensure_ascii=False) + "\n")
+            count += 1
     return count
 
 
@@ -133,25 +98,40 @@ def _json_record(row: dict) -> dict:
     """JSONL keeps lists and objects as JSON rather than joined text."""
     record = dict(row)
     for name in LIST_FIELDS:
-        record[name] = row[name].split(LIST_SEPARATOR) if row[name] else []
+        record[name] = split_list(row[name])
     record["redactions"] = json.loads(row["redactions"])
     return record
 
 
-def _write_xlsx(rows: Iterable[dict], path: Path) -> int:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("entries")
-    sheet.append(list(ENTRY_COLUMNS))
-    count = 0
-    for row in rows:
-        # Every cell is written as text, so no value is ever read as a formula.
-        sheet.append([_cell(row.get(c)) for c in ENTRY_COLUMNS])
-        count += 1
-    book.save(path)
-    return count
+def _described_meetup(row: dict) -> dict | None:
+    if row.get("meetup_id") and row.get("meetup_title"):
+        return {"id": row["meetup_id"], "title": row["meetup_title"],
+                "date": row.get("meetup_date"), "host_network": row.get("meetup_host_network")}
+    return None
 
 
-VOCABULARIES = {"kind": KINDS, "status": STATUSES, "themes": THEMES, "offers": OFFERS,
-                "skills": SKILLS, "resources": tuple(KNOWN_RESOURCES)}
+def read_entries_csv(path: Path) -> Iterator[Record]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        # Row numbers count the header as row 1, as a spreadsheet shows them.
+        for number, row in enumerate(read_csv(handle), start=2):
+            for name in LIST_FIELDS:
+                row[name] = split_list(row.get(name))
+            yield Record(number, row, _described_meetup(row))
+
+
+def read_entries_jsonl(path: Path, problems: list[Problem]) -> Iterator[Record]:
+    """Records of a JSONL file; a line that is not a JSON object goes to ``problems``."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(Problem("line", "json", f"not valid JSON: {exc.msg}",
+                                        row=number))
+                continue
+            if not isinstance(row, dict):
+                problems.append(Problem("line", "type", "expected a JSON object", row=number))
+                continue
+            yield Record(number, row, _described_meetup(row))

@@ -66,8 +66,6 @@ _BOLD_LABEL = re.compile(
 _PLAIN_LABEL = re.compile(r"^(?P<label>[^:.!?]{1,60}?)\s*:\s+(?P<rest>\S.*)$")
 _UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
 _DATE_LABEL = re.compile(r"^\s*(?:date|held on|when)\s*[:\-]\s*", re.IGNORECASE)
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")
 
 
 @dataclass

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from ..entries import Entry, add_entries, clean_and_redact
+from ..entries import Entry, clean_and_redact, insert_entry
 from ..errors import Problem, ValidationError
-from ..meetups import Meetup, add_meetup
+from ..meetups import Meetup, clean_meetup, insert_meetup
 from ..store import Casebook
 from .writeup_parser import Draft, Notes, parse_notes
 
@@ -40,20 +40,23 @@ def save_notes(cb: Casebook, notes: Notes, drafts: list[Draft] | None = None, *,
                host_network: str | None = None, actor: str | None = None) -> ImportedNotes:
     """Create the meet-up and store every draft (possibly edited) as a draft entry.
 
-    Every draft is checked before anything is written; then the entries go in
-    together, so a failure never leaves half a meet-up behind.
+    Everything is checked before anything is written, and the meet-up and its
+    entries are stored in one transaction: a failure part-way (a full disk, a
+    lost server) leaves no meet-up and no entry behind.
     """
     drafts = notes.drafts if drafts is None else drafts
-    fields = [{**d.entry_fields(), "created_by": actor} for d in drafts]
-    problems = []
-    for row, data in enumerate(fields, start=1):
+    meetup = clean_meetup({"title": notes.title, "date": notes.date,
+                           "host_network": host_network})
+    prepared, problems = [], []
+    for draft in drafts:
         try:
-            clean_and_redact(data)
+            prepared.append(clean_and_redact({**draft.entry_fields(), "created_by": actor}))
         except ValidationError as exc:
-            problems.extend(Problem(p.field, p.code, p.message, p.value, drafts[row - 1].line)
-                            for p in exc.problems)
+            problems.extend(replace(p, row=draft.line) for p in exc.problems)
     if problems:
         raise ValidationError(problems)
-    meetup = add_meetup(cb, title=notes.title, date=notes.date, host_network=host_network)
-    saved = add_entries(cb, [{**f, "meetup_id": meetup.id} for f in fields], actor=actor)
-    return ImportedNotes(meetup, saved)
+    with cb.write() as conn:
+        stored = insert_meetup(conn, meetup)
+        saved = [insert_entry(conn, {**cleaned, "meetup_id": stored.id}, redactions, actor=actor)
+                 for cleaned, redactions in prepared]
+    return ImportedNotes(stored, saved)

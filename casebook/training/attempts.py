@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from sqlalchemy import func, insert, select, update
@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from ..errors import NotFound, NotSaved, Problem, ValidationError
 from ..store import Casebook
 from ..store.schema import attempt_steps, attempts
-from ..validation import NAME_MAX, SERVICE_MAX, check_control
+from ..validation import NAME_MAX, SERVICE_MAX, check_control, timestamp_text
 from .catalogue import Catalogue
 from .format import Scenario
 from .play import Play, Step
@@ -45,6 +45,13 @@ class Attempt:
     @property
     def finished(self) -> bool:
         return self.finished_at is not None
+
+    def to_dict(self) -> dict:
+        """The attempt's fields (not its steps), JSON-ready: times in RFC 3339 UTC."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "steps"}
+        for name in ("started_at", "finished_at"):
+            data[name] = data[name] and timestamp_text(data[name])
+        return data
 
 
 @dataclass

@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 
 from ..store import Casebook
 from ..store.schema import settings
+from ..validation import timestamp_text
 from .attempts import Attempt, get_attempt, list_attempts
 
 HOME = "https://library-casebook.invalid"
@@ -52,10 +53,6 @@ def pseudonym(secret: bytes, learner: str) -> str:
     """The same short, opaque name for the same learner (case and spaces ignored)."""
     key = " ".join(learner.lower().split()).encode()
     return hmac.new(secret, key, hashlib.sha256).hexdigest()[:24]
-
-
-def _iso(moment) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def scenario_iri(scenario_id: str) -> str:
@@ -107,7 +104,7 @@ def _statement(attempt: Attempt, part, actor: dict, verb: str, activity: dict, r
         "object": activity,
         "result": result,
         "context": context,
-        "timestamp": _iso(at),
+        "timestamp": timestamp_text(at),
     }
 
 

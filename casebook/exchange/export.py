@@ -1,0 +1,38 @@
+"""Writing matching entries to a file in any of the exchange formats.
+
+Nothing is left half-written: output goes to a temporary name first and is
+moved into place at the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Problem, ValidationError
+from ..filters import EntryFilter
+from ..store import Casebook
+from .datapackage import write_datapackage
+from .flat import write_entries_csv, write_entries_jsonl, write_entries_xlsx
+
+_WRITERS = {"csv": write_entries_csv, "xlsx": write_entries_xlsx, "jsonl": write_entries_jsonl}
+FORMATS = (*_WRITERS, "datapackage")
+
+
+def export_entries(cb: Casebook, fmt: str, out: Path, where: EntryFilter | None = None) -> int:
+    """Write matching entries to ``out`` in one of :data:`FORMATS`; returns how many.
+
+    ``datapackage`` writes a folder.
+    """
+    if fmt not in FORMATS:
+        raise ValidationError([Problem("format", "unknown",
+                                       f"{fmt!r} is not one of: {', '.join(FORMATS)}")])
+    out = Path(out)
+    if fmt == "datapackage":
+        return write_datapackage(cb, out, where)
+    partial = out.with_name(out.name + ".partial")
+    try:
+        count = _WRITERS[fmt](cb, where, partial)
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
