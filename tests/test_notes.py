@@ -147,3 +147,34 @@ def test_cli_needs_a_date_when_the_notes_have_none(tmp_path, sqlite_url):
     assert count_entries(open_casebook(sqlite_url)) == 0
     dated = run_cli("import-notes", str(source), "--db", sqlite_url, "--date", "2025-05-01")
     assert dated.returncode == 0, dated.stderr
+
+
+FAIL_AFTER_FIRST_ENTRY = {
+    "sqlite": ["CREATE TRIGGER fail_second_entry BEFORE INSERT ON entries "
+               "WHEN (SELECT count(*) FROM entries) >= 1 "
+               "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"],
+    "postgresql": [
+        "CREATE FUNCTION fail_second_entry() RETURNS trigger AS $$ BEGIN "
+        "IF (SELECT count(*) FROM entries) >= 1 THEN RAISE EXCEPTION 'the disk is full'; "
+        "END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER fail_second_entry BEFORE INSERT ON entries "
+        "FOR EACH ROW EXECUTE FUNCTION fail_second_entry()"],
+}
+
+
+def test_import_notes_failing_half_way_stores_nothing(tmp_path, casebook, db_url):
+    from sqlalchemy import text
+
+    from casebook import count_meetups
+
+    with casebook.engine.begin() as conn:
+        for statement in FAIL_AFTER_FIRST_ENTRY[casebook.dialect]:
+            conn.execute(text(statement))
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Spring meet-up\n24/03/2025\n## Barriers\n- Capacity: too few staff\n"
+                     "- Booking systems differ\n- Volunteers leave\n", encoding="utf-8")
+    result = run_cli("import-notes", str(notes), "--db", db_url)
+    assert result.returncode != 0
+    assert "the disk is full" in result.stderr
+    assert count_entries(casebook, EntryFilter(statuses=("draft",))) == 0
+    assert count_meetups(casebook) == 0
