@@ -7,7 +7,7 @@ dashboard always agree on what "entries about Security in Leeds last year" means
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, select
@@ -57,7 +57,6 @@ class EntryFilter:
     since: date | None = None
     until: date | None = None
     include_deleted: bool = False
-    _problems: list[Problem] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self):
         for f in fields(self):
