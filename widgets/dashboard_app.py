@@ -11,7 +11,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from casebook.entries import count_entries
-from casebook.exchange.flat import export_entries
+from casebook.exchange.export import export_entries
 from casebook.filters import EntryFilter
 from casebook.overview import filter_choices, overview
 from casebook.search import search
