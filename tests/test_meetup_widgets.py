@@ -5,6 +5,7 @@ import pytest
 from casebook import EntryFilter, add_entry, count_entries, entry_history, get_entry
 from widgets.meetup_app import MeetupApp
 from widgets.meetup_panel import MeetupPanel
+from widgets.state import MeetupState
 
 HOSTILE = '<img src=x onerror="alert(1)"> <script>alert(2)</script>'
 
@@ -80,20 +81,24 @@ def test_edit_and_delete_keep_history(app, casebook):
     edit, delete = row.children[1].children
     edit.click()
     assert app.form.text.value == "First version" and "Edit a takeaway" in app.form.heading.value
+    assert app.state.editing.text == "First version"
     app.form.text.value = "Second version"
     app.form.save_button.click()
     (entry,) = app.panel.entries()
-    assert entry.text == "Second version"
+    assert entry.text == "Second version" and app.state.editing is None
     assert [r.action for r in entry_history(casebook, entry.id)] == ["create", "update"]
+    assert app.panel.undo_button.layout.display == "none"
     app.panel.entry_list.children[0].children[1].children[1].click()
     assert app.panel.entries() == [] and get_entry(casebook, entry.id).deleted
+    assert app.state.last_deleted.id == entry.id and app.panel.undo_button.layout.display is None
     app.panel.undo_button.click()
+    assert app.state.last_deleted is None and app.panel.undo_button.layout.display == "none"
     assert [e.id for e in app.panel.entries()] == [entry.id]
     assert [r.action for r in entry_history(casebook, entry.id)][-2:] == ["delete", "restore"]
 
 
 def test_another_facilitators_entries_appear_on_refresh(app, casebook):
-    other = MeetupPanel(casebook=casebook)
+    other = MeetupPanel(casebook=casebook, state=MeetupState())
     other.picker.value = app.panel.meetup_id
     add_entry(casebook, {"kind": "note", "text": "From room two",
                          "meetup_id": app.panel.meetup_id})
@@ -136,7 +141,7 @@ def test_report_downloads(app, casebook):
 def test_a_meetup_created_elsewhere_appears_without_reloading(casebook):
     from casebook import add_meetup
 
-    early = MeetupPanel(casebook=casebook)  # opened before the meet-up existed
+    early = MeetupPanel(casebook=casebook, state=MeetupState())  # opened before it existed
     meetup = add_meetup(casebook, title="Created in room two", date="2025-06-01")
     early.poll_once()
     assert meetup.id in dict(early.picker.options).values()
@@ -154,3 +159,31 @@ def test_a_refresh_never_loses_what_is_being_typed(app, casebook):
     app.panel.poll_once()
     assert app.form.text.value == "Half-typed takeaway"
     assert "Created elsewhere" in str(app.panel.picker.options)
+
+
+def test_the_state_holds_the_meetup_and_the_picker_shows_it(app, casebook):
+    from casebook import add_meetup
+
+    created = app.state.meetup
+    assert created.title == "Spring network meet-up"
+    assert app.panel.picker.value == created.id
+    other = add_meetup(casebook, title="Picked by hand", date="2025-06-04")
+    app.panel.poll_once()
+    app.form.text.value = "Typed for the first meet-up"
+    app.panel.picker.value = other.id  # the facilitator picks another meet-up
+    assert app.state.meetup.id == other.id and app.form.text.value == ""
+    app.panel.picker.value = None  # a passing value while options change: not a choice
+    assert app.state.meetup.id == other.id
+
+
+def test_editing_ends_when_another_meetup_is_picked(app, casebook):
+    from casebook import add_meetup
+
+    app.form.text.value = "To be edited"
+    app.form.save_button.click()
+    app.panel.entry_list.children[0].children[1].children[0].click()
+    assert app.state.editing is not None
+    other = add_meetup(casebook, title="Another room", date="2025-06-05")
+    app.panel.poll_once()
+    app.panel.picker.value = other.id
+    assert app.state.editing is None and "Add a takeaway" in app.form.heading.value

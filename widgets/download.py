@@ -6,8 +6,6 @@ from __future__ import annotations
 import base64
 import html
 
-import ipywidgets as w
-
 
 def download_href(content: bytes | str, mime: str) -> str:
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -22,10 +20,3 @@ def download_anchor(*, label: str, filename: str, content: bytes | str,
               if hidden_detail else "")
     return (f'<a class="cb-download" download="{html.escape(filename)}" '
             f'href="{download_href(content, mime)}">{html.escape(label)}{detail}</a>')
-
-
-def download_link(*, label: str, filename: str, content: bytes | str,
-                  mime: str = "text/html") -> w.HTML:
-    """An HTML widget holding one link that saves ``content`` as ``filename``."""
-    return w.HTML(value=download_anchor(label=label, filename=filename, content=content,
-                                        mime=mime))

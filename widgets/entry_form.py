@@ -21,9 +21,9 @@ from casebook.taxonomy import KIND_LABELS, KINDS, OFFERS, SKILLS, THEMES
 
 from .fields import text_area, text_box
 from .message_area import MessageArea
+from .state import MeetupState
+from .style import LABELLED, wide
 
-_LABELLED = {"description_width": "12rem"}
-_WIDE = w.Layout(width="100%", max_width="46rem")
 # Which form field shows the message for which entry field.
 _FIELD_OF = {"kind": "kind", "text": "text", "title": "title", "themes": "themes",
              "offers": "offers", "skills": "skills", "library_service": "service",
@@ -43,33 +43,30 @@ def highlight_personal_data(text: str) -> str:
 
 
 class EntryForm(w.VBox):
-    """Add a takeaway to the current meet-up, or edit one (``edit(entry)``)."""
+    """Add a takeaway to ``state.meetup``, or change ``state.editing`` (see :meth:`edit`)."""
 
-    def __init__(self, *, casebook: Casebook, meetup_id: Callable[[], str | None],
+    def __init__(self, *, casebook: Casebook, state: MeetupState,
                  on_saved: Callable[[Entry], None] | None = None):
         self.casebook = casebook
-        self.meetup_id = meetup_id
+        self.state = state
         self.on_saved = on_saved
-        self.editing: Entry | None = None
         self.messages = MessageArea()
         self.kind = w.Dropdown(options=[(KIND_LABELS[k], k) for k in KINDS], value="challenge",
-                               description="Kind of takeaway", style=_LABELLED)
+                               description="Kind of takeaway", style=LABELLED)
         self.themes = w.SelectMultiple(options=THEMES, rows=6, description="Themes",
-                                       style=_LABELLED, layout=_WIDE)
-        self.title = text_box("Title (optional)", style=_LABELLED, layout=_WIDE)
-        self.text = text_area("What was said", style=_LABELLED,
-                              layout=w.Layout(width="100%", max_width="46rem",
-                                              height="8rem"))
-        self.service = text_box("Library service", style=_LABELLED, layout=_WIDE)
-        self.offers = w.SelectMultiple(options=OFFERS, rows=4, style=_LABELLED,
-                                       description="Universal Offers", layout=_WIDE)
-        self.skills = w.SelectMultiple(options=SKILLS, rows=6, style=_LABELLED,
-                                       description="Digital skills", layout=_WIDE)
-        self.author = text_box("Your name", style=_LABELLED, layout=_WIDE)
+                                       style=LABELLED, layout=wide())
+        self.title = text_box("Title (optional)", style=LABELLED, layout=wide())
+        self.text = text_area("What was said", style=LABELLED, layout=wide(height="8rem"))
+        self.service = text_box("Library service", style=LABELLED, layout=wide())
+        self.offers = w.SelectMultiple(options=OFFERS, rows=4, style=LABELLED,
+                                       description="Universal Offers", layout=wide())
+        self.skills = w.SelectMultiple(options=SKILLS, rows=6, style=LABELLED,
+                                       description="Digital skills", layout=wide())
+        self.author = text_box("Your name", style=LABELLED, layout=wide())
         self.field_messages = {name: w.HTML() for name in
                                ("kind", "themes", "title", "text", "service", "offers",
                                 "skills", "author")}
-        self.preview = w.HTML(layout=_WIDE)
+        self.preview = w.HTML(layout=wide())
         self.save_button = w.Button(description="Save takeaway", button_style="primary")
         self.confirm_button = w.Button(description="Confirm and save")
         self.change_button = w.Button(description="Go back and change it")
@@ -82,21 +79,21 @@ class EntryForm(w.VBox):
         self.heading = w.HTML("<h2>Add a takeaway</h2>")
         self.confirm_row = w.HBox([self.confirm_button, self.change_button])
         self.confirm_row.layout.display = "none"
-        self.cancel_button.layout.display = "none"
         rows = []
         for name in ("kind", "themes", "title", "text", "service", "offers", "skills",
                      "author"):
             rows += [getattr(self, name), self.field_messages[name]]
         super().__init__(children=[self.heading, *rows, self.preview,
                                    w.HBox([self.save_button, self.cancel_button]),
-                                   self.confirm_row, self.messages], layout=_WIDE)
+                                   self.confirm_row, self.messages], layout=wide())
+        self._render_mode()
 
     def values(self) -> dict:
         return {"kind": self.kind.value, "themes": list(self.themes.value),
                 "title": self.title.value or None, "text": self.text.value,
                 "library_service": self.service.value or None,
                 "offers": list(self.offers.value), "skills": list(self.skills.value),
-                "created_by": self.author.value or None, "meetup_id": self.meetup_id()}
+                "created_by": self.author.value or None, "meetup_id": self.state.meetup_id}
 
     def _show_field_problems(self, error: ValidationError) -> None:
         by_field: dict[str, list[str]] = {}
@@ -120,7 +117,8 @@ class EntryForm(w.VBox):
         """Save what is typed; first show what redaction will remove, unless confirmed."""
         data = self.values()
         self.messages.clear()
-        if self.meetup_id() is None and self.editing is None:
+        editing = self.state.editing
+        if self.state.meetup is None and editing is None:
             self.messages.show("Choose or create a meet-up first.", kind="error")
             return None
         found = [f for part in (data["title"] or "", data["text"]) for f in
@@ -138,9 +136,9 @@ class EntryForm(w.VBox):
             self.confirm_button.focus()
             return None
         try:
-            if self.editing is not None:
+            if editing is not None:
                 changes = {k: v for k, v in data.items() if k != "meetup_id"}
-                entry = update_entry(self.casebook, self.editing.id, changes,
+                entry = update_entry(self.casebook, editing.id, changes,
                                      actor=data["created_by"])
             else:
                 entry = add_entry(self.casebook, data, actor=data["created_by"])
@@ -150,7 +148,7 @@ class EntryForm(w.VBox):
             self.messages.show("Not saved yet: please check the fields marked above.",
                                kind="error")
             return None
-        what = "Changes saved" if self.editing is not None else "Takeaway saved"
+        what = "Changes saved" if editing is not None else "Takeaway saved"
         self.clear()
         self.messages.show(f"{what}: {entry.title or entry.text[:60]}")
         if self.on_saved:
@@ -159,7 +157,7 @@ class EntryForm(w.VBox):
 
     def edit(self, entry: Entry) -> None:
         """Load an entry into the form; saving then records a change to it."""
-        self.editing = entry
+        self.state.editing = entry
         self.kind.value = entry.kind
         self.themes.value = entry.themes
         self.title.value = entry.title or ""
@@ -168,14 +166,12 @@ class EntryForm(w.VBox):
         self.offers.value = entry.offers
         self.skills.value = entry.skills
         self.author.value = entry.created_by or ""
-        self.heading.value = "<h2>Edit a takeaway</h2>"
-        self.save_button.description = "Save changes"
-        self.cancel_button.layout.display = None
+        self._render_mode()
         self.kind.focus()
 
     def clear(self) -> None:
         """Empty the form for the next takeaway (who is typing, and where from, stay)."""
-        self.editing = None
+        self.state.editing = None
         self.themes.value = ()
         self.title.value = ""
         self.text.value = ""
@@ -183,7 +179,12 @@ class EntryForm(w.VBox):
         self.skills.value = ()
         for widget in self.field_messages.values():
             widget.value = ""
-        self.heading.value = "<h2>Add a takeaway</h2>"
-        self.save_button.description = "Save takeaway"
-        self.cancel_button.layout.display = "none"
+        self._render_mode()
         self._hide_preview()
+
+    def _render_mode(self) -> None:
+        """Heading and buttons for adding a takeaway, or for changing ``state.editing``."""
+        editing = self.state.editing is not None
+        self.heading.value = f"<h2>{'Edit' if editing else 'Add'} a takeaway</h2>"
+        self.save_button.description = "Save changes" if editing else "Save takeaway"
+        self.cancel_button.layout.display = None if editing else "none"

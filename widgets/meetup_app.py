@@ -1,5 +1,9 @@
 """The meet-up capture app: pick a meet-up, log takeaways (typed or imported from
-notes), and download its key-takeaways report."""
+notes), and download its key-takeaways report.
+
+What the app is about lives in one :class:`~widgets.state.MeetupState`: the
+meet-up, the takeaway being edited, the last deletion. Each part renders from it.
+"""
 
 from __future__ import annotations
 
@@ -15,19 +19,20 @@ from .entry_form import EntryForm
 from .meetup_panel import MeetupPanel
 from .message_area import MessageArea
 from .notes_import import NotesImport
+from .state import MeetupState
 from .style import STYLE
 
 
 class MeetupApp(w.VBox):
     def __init__(self, *, casebook: Casebook, auto_refresh: bool = False):
         self.casebook = casebook
+        self.state = MeetupState()
         self.messages = MessageArea()
-        self.panel = MeetupPanel(casebook=casebook, on_edit=self._edit,
-                                 on_change=self._meetup_changed)
-        self.form = EntryForm(casebook=casebook, meetup_id=lambda: self.panel.meetup_id,
-                              on_saved=self._saved)
-        self.notes = NotesImport(casebook=casebook, meetup_id=lambda: self.panel.meetup_id,
+        self.form = EntryForm(casebook=casebook, state=self.state, on_saved=self._saved)
+        self.notes = NotesImport(casebook=casebook, state=self.state,
                                  on_saved=lambda _entries: self._saved(None))
+        self.panel = MeetupPanel(casebook=casebook, state=self.state, on_edit=self.form.edit,
+                                 on_change=self._meetup_changed)
         self.report_button = w.Button(description="Prepare the key takeaways report")
         self.report_links = w.HTML()
         self.report_button.on_click(self.messages.guard(lambda _b: self.prepare_report()))
@@ -42,19 +47,15 @@ class MeetupApp(w.VBox):
         if auto_refresh:
             self.panel.start_auto_refresh()
 
-    def _edit(self, entry: Entry) -> None:
-        self.form.edit(entry)
-
     def _saved(self, _entry: Entry | None) -> None:
-        self.panel.refresh()
-        self.panel.reload_meetups(select=self.panel.meetup_id)
+        self.panel.render()
 
-    def _meetup_changed(self, _meetup: Meetup | None) -> None:
+    def _meetup_changed(self, _meetup: Meetup) -> None:
         self.report_links.value = ""
         self.form.clear()
 
     def prepare_report(self) -> str:
-        meetup_id = self.panel.meetup_id
+        meetup_id = self.state.meetup_id
         if meetup_id is None:
             self.messages.show("Choose a meet-up first.", kind="error")
             return ""

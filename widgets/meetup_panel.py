@@ -20,93 +20,101 @@ from casebook.meetups import Meetup, add_meetup, get_meetup, list_meetups
 from casebook.store import Casebook
 from casebook.taxonomy import KIND_LABELS
 
-from .fields import text_box
+from .fields import show_options, text_box
 from .message_area import MessageArea
+from .state import MeetupState
+from .style import LABELLED, wide
 
-_LABELLED = {"description_width": "12rem"}
-_WIDE = w.Layout(width="100%", max_width="46rem")
 REFRESH_SECONDS = 3.0
 SHOWN = 200
 
 
+def _label(meetup: Meetup) -> str:
+    # No counts in the labels: they change with every takeaway, and the list should
+    # only be rebuilt when a meet-up is added or renamed.
+    return f"{meetup.title} ({meetup.date:%d %b %Y})"
+
+
 class MeetupPanel(w.VBox):
-    def __init__(self, *, casebook: Casebook, on_edit: Callable[[Entry], None] | None = None,
-                 on_change: Callable[[Meetup | None], None] | None = None):
+    """Shows ``state.meetup`` and its takeaways; ``on_change`` when another meet-up is
+    picked or created, ``on_edit`` when a takeaway's Edit button is pressed."""
+
+    def __init__(self, *, casebook: Casebook, state: MeetupState,
+                 on_change: Callable[[Meetup], None] | None = None,
+                 on_edit: Callable[[Entry], None] | None = None):
         self.casebook = casebook
-        self.on_edit = on_edit
+        self.state = state
         self.on_change = on_change
+        self.on_edit = on_edit
         self.messages = MessageArea()
-        self.picker = w.Dropdown(description="Meet-up", style=_LABELLED, layout=_WIDE)
-        self.new_title = text_box("New meet-up title", style=_LABELLED, layout=_WIDE)
+        self.picker = w.Dropdown(description="Meet-up", style=LABELLED, layout=wide(),
+                                 value=None)
+        self.new_title = text_box("New meet-up title", style=LABELLED, layout=wide())
         self.new_date = w.DatePicker(description="Date of the meet-up", value=date.today(),
-                                     style=_LABELLED)
-        self.new_host = text_box("Host network", style=_LABELLED, layout=_WIDE)
+                                     style=LABELLED)
+        self.new_host = text_box("Host network", style=LABELLED, layout=wide())
         self.create_button = w.Button(description="Create meet-up")
         self.summary = w.HTML()
-        self.entry_list = w.VBox(layout=_WIDE)
+        self.entry_list = w.VBox(layout=wide())
         self.undo_button = w.Button(description="Undo delete")
-        self.undo_button.layout.display = "none"
-        self._last_deleted: str | None = None
-        self._picked_id: str | None = None
-        self._reloading = False
         self._shown: tuple | None = None  # what the list shows; None: nothing drawn yet
         self._task: asyncio.Task | None = None
         guard = self.messages.guard
         self.create_button.on_click(guard(lambda _b: self.create()))
         self.undo_button.on_click(guard(lambda _b: self.undo_delete()))
-        self.picker.observe(guard(lambda _c: self._picked()), names="value")
+        self.picker.observe(guard(self._picked), names="value")
         super().__init__(children=[
             w.HTML("<h2>Meet-up</h2>"), self.picker,
             w.HTML("<h3>Or create a new one</h3>"), self.new_title, self.new_date,
             self.new_host, self.create_button, self.messages, self.summary,
-            self.undo_button, self.entry_list], layout=_WIDE)
-        self.reload_meetups()
+            self.undo_button, self.entry_list], layout=wide())
+        self.render()
 
     @property
     def meetup_id(self) -> str | None:
-        return self.picker.value
+        return self.state.meetup_id
 
-    def reload_meetups(self, select: str | None = None) -> bool:
-        """Refresh the list of meet-ups (others may have created one); keep the choice.
+    def render(self) -> None:
+        """Show the state: the meet-up picked, Undo if there is a deletion, the list."""
+        self.reload_meetups()
+        self.undo_button.layout.display = None if self.state.last_deleted else "none"
+        self.refresh()
+
+    def reload_meetups(self) -> bool:
+        """Refresh the list of meet-ups (others may have created one), showing the state's.
 
         Returns whether the list changed."""
-        found = list_meetups(self.casebook, limit=100)
-        # No counts in the labels: they change with every takeaway, and the list should
-        # only be rebuilt when a meet-up is added or renamed.
-        options = [("Choose a meet-up", None)] + [
-            (f"{m.title} ({m.date:%d %b %Y})", m.id) for m, _ in found]
+        meetups = [m for m, _ in list_meetups(self.casebook, limit=100)]
+        current = self.state.meetup
+        if current is not None and current.id not in {m.id for m in meetups}:
+            meetups.append(current)  # older than the 100 listed: still the one in use
+        options = [(_label(m), m.id) for m in meetups]
         changed = tuple(options) != tuple(self.picker.options)
-        keep = select if select is not None else self.picker.value
-        if changed:
-            # Replacing the options makes the picker report passing values; they are not
-            # the facilitator's choice, so they must not clear the form.
-            self._reloading = True
-            try:
-                self.picker.options = options
-            finally:
-                self._reloading = False
-        if keep in dict(options).values() and self.picker.value != keep:
-            self.picker.value = keep
+        show_options(self.picker, options, self.state.meetup_id)
         return changed
+
+    def _picked(self, change: dict) -> None:
+        # Only a facilitator's choice of another meet-up changes anything (and clears
+        # the form). The picker also reports None while its options are replaced, and
+        # the state's own meet-up when it is redrawn from the state: neither is a choice.
+        chosen = change["new"]
+        if chosen is None or chosen == self.state.meetup_id:
+            return
+        self._changed(get_meetup(self.casebook, chosen))
+
+    def _changed(self, meetup: Meetup) -> None:
+        self.state.meetup = meetup
+        self.render()
+        if self.on_change:
+            self.on_change(meetup)
 
     def create(self) -> Meetup:
         meetup = add_meetup(self.casebook, title=self.new_title.value,
                             date=self.new_date.value, host_network=self.new_host.value or None)
         self.new_title.value = ""
-        self.reload_meetups(select=meetup.id)
+        self._changed(meetup)
         self.messages.show(f"Meet-up created: {meetup.title}")
         return meetup
-
-    def _picked(self) -> None:
-        # Only a real change of meet-up may clear the form, or typing would be lost.
-        if self._reloading or self.picker.value == self._picked_id:
-            return
-        self._picked_id = self.picker.value
-        self._shown = None
-        self.refresh()
-        if self.on_change:
-            self.on_change(get_meetup(self.casebook, self.meetup_id) if self.meetup_id
-                          else None)
 
     def entries(self) -> list[Entry]:
         if self.meetup_id is None:
@@ -116,7 +124,7 @@ class MeetupPanel(w.VBox):
     def refresh(self) -> bool:
         """Redraw the list if anything changed since it was last drawn; say whether it did."""
         found = self.entries()
-        signature = tuple((e.id, e.updated_at) for e in found)
+        signature = (self.meetup_id, tuple((e.id, e.updated_at) for e in found))
         if signature == self._shown:
             return False
         self._shown = signature
@@ -140,7 +148,7 @@ class MeetupPanel(w.VBox):
             f"{KIND_LABELS.get(entry.kind, entry.kind)} · {html.escape(themes)}{who} · "
             f"{entry.created_at:%H:%M}</p>{title}"
             f'<p class="cb-entry-text">{html.escape(entry.text)}</p></div>',
-            layout=_WIDE)
+            layout=wide())
         edit = w.Button(description=f"Edit {number}",
                         tooltip=f"Edit takeaway {number}: {entry.title or entry.text[:40]}")
         remove = w.Button(description=f"Delete {number}",
@@ -155,20 +163,18 @@ class MeetupPanel(w.VBox):
 
     def delete(self, entry: Entry) -> None:
         delete_entry(self.casebook, entry.id)
-        self._last_deleted = entry.id
-        self.undo_button.layout.display = None
+        self.state.last_deleted = entry
+        self.render()
         self.messages.show("Takeaway deleted. It is kept in the history; "
                            "use Undo delete to bring it back.")
-        self.refresh()
         self.undo_button.focus()
 
     def undo_delete(self) -> None:
-        if self._last_deleted:
-            restore_entry(self.casebook, self._last_deleted)
-            self._last_deleted = None
-            self.undo_button.layout.display = "none"
+        if self.state.last_deleted:
+            restore_entry(self.casebook, self.state.last_deleted.id)
+            self.state.last_deleted = None
+            self.render()
             self.messages.show("Takeaway brought back.")
-            self.refresh()
 
     def poll_once(self) -> None:
         """What each tick of the auto-refresh does: new meet-ups, then new takeaways."""

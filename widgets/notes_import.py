@@ -16,27 +16,27 @@ from casebook.taxonomy import KIND_LABELS, KINDS, THEMES
 
 from .fields import text_area
 from .message_area import MessageArea
-
-_LABELLED = {"description_width": "12rem"}
-_WIDE = w.Layout(width="100%", max_width="46rem")
+from .state import MeetupState
+from .style import LABELLED, wide
 
 
 class NotesImport(w.VBox):
-    def __init__(self, *, casebook: Casebook, meetup_id: Callable[[], str | None],
+    """Drafts from notes, saved into ``state.meetup``; ``on_saved`` gets the entries."""
+
+    def __init__(self, *, casebook: Casebook, state: MeetupState,
                  on_saved: Callable[[list[Entry]], None] | None = None):
         self.casebook = casebook
-        self.meetup_id = meetup_id
+        self.state = state
         self.on_saved = on_saved
         self.messages = MessageArea()
-        self.pasted = text_area("Paste notes here", style=_LABELLED,
-                                layout=w.Layout(width="100%", max_width="46rem",
-                                                height="10rem"))
+        self.pasted = text_area("Paste notes here", style=LABELLED,
+                                layout=wide(height="10rem"))
         self.upload = w.FileUpload(accept=".txt,.md,.markdown,text/plain,text/markdown",
                                    multiple=False, description="Or upload a notes file")
         self.preview_button = w.Button(description="Preview drafts")
         self.save_button = w.Button(description="Save all drafts", button_style="primary")
         self.save_button.layout.display = "none"
-        self.drafts_box = w.VBox(layout=_WIDE)
+        self.drafts_box = w.VBox(layout=wide())
         self.drafts: list[Draft] = []
         self.kind_pickers: list[w.Dropdown] = []
         self.theme_pickers: list[w.SelectMultiple] = []
@@ -48,7 +48,7 @@ class NotesImport(w.VBox):
             w.HTML("<h2>Import written-up notes</h2><p>Each bullet, numbered item or story "
                    "becomes a draft takeaway. Check the kinds and themes, then save.</p>"),
             self.pasted, self.upload, self.preview_button, self.messages, self.drafts_box,
-            self.save_button], layout=_WIDE)
+            self.save_button], layout=wide())
 
     def _uploaded(self) -> None:
         files = self.upload.value
@@ -63,7 +63,7 @@ class NotesImport(w.VBox):
             self.preview()
 
     def preview(self) -> list[Draft]:
-        if self.meetup_id() is None:
+        if self.state.meetup is None:
             self.messages.show("Choose or create a meet-up first.", kind="error")
             return []
         notes = parse_notes(self.pasted.value)
@@ -78,10 +78,10 @@ class NotesImport(w.VBox):
         self.kind_pickers, self.theme_pickers = [], []
         for number, draft in enumerate(self.drafts, start=1):
             kind = w.Dropdown(options=[(KIND_LABELS[k], k) for k in KINDS], value=draft.kind,
-                              description=f"Kind of draft {number}", style=_LABELLED)
+                              description=f"Kind of draft {number}", style=LABELLED)
             themes = w.SelectMultiple(options=THEMES, value=tuple(draft.themes), rows=4,
                                       description=f"Themes of draft {number}",
-                                      style=_LABELLED, layout=_WIDE)
+                                      style=LABELLED, layout=wide())
             self.kind_pickers.append(kind)
             self.theme_pickers.append(themes)
             review = (' <strong class="cb-review">Please check the kind.</strong>'
@@ -99,7 +99,7 @@ class NotesImport(w.VBox):
 
     def save(self) -> list[Entry]:
         """Store every draft, as edited, in one go: all of them or, on a problem, none."""
-        meetup = self.meetup_id()
+        meetup = self.state.meetup_id
         if meetup is None or not self.drafts:
             self.messages.show("Preview the drafts first.", kind="error")
             return []

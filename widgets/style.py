@@ -1,9 +1,39 @@
-"""The apps' shared stylesheet, added to each page once as an HTML widget.
+"""The apps' shared look, in one place: the stylesheet, the label widths, and the
+layouts.
 
-It is inline (no file or CDN to fetch) and does three things ipywidgets does
-not: lets long choice labels wrap, keeps a clearly visible focus outline for
-keyboard users, and gives text and messages enough contrast (WCAG AA).
+Each layout function returns a NEW ``Layout`` at every call. A ``Layout`` is a
+widget of its own: handed to two widgets, hiding one (``layout.display =
+"none"``) would hide both. The label widths are plain dicts, which ipywidgets
+turns into a new style object for each widget, so they are safe to share.
+
+The stylesheet is inline (no file or CDN to fetch) and does three things
+ipywidgets does not: lets long choice labels wrap, keeps a clearly visible
+focus outline for keyboard users, and gives text and messages enough contrast
+(WCAG AA).
 """
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+# Label widths, so the fields of a form line up.
+LABELLED = {"description_width": "12rem"}       # the meet-up forms
+LABELLED_SHORT = {"description_width": "10rem"}  # the dashboard's filters
+LABEL_AS_WIDE_AS_IT_IS = {"description_width": "initial"}  # training: a label per line
+
+READING_WIDTH = "46rem"  # about 75 characters: easy to read, and fits a phone
+DASHBOARD_WIDTH = "60rem"  # charts need more room
+
+
+def wide(*, max_width: str = READING_WIDTH, height: str | None = None) -> w.Layout:
+    """The full width of the page, up to ``max_width``: fits a phone and a desktop."""
+    return w.Layout(width="100%", max_width=max_width, height=height)
+
+
+def choice() -> w.Layout:
+    """A choice button as wide as the page, growing with its (wrapping) label."""
+    return w.Layout(width="100%", height="auto")
+
 
 STYLE = """<style>
 .cb-choice { white-space: normal !important; text-align: left !important;
@@ -11,7 +41,7 @@ STYLE = """<style>
              margin: 0.25rem 0 !important; }
 .jupyter-widgets button:focus-visible, .jupyter-widgets input:focus-visible,
 .jupyter-widgets select:focus-visible, .jupyter-widgets textarea:focus-visible,
-.cb-download:focus-visible, a:focus-visible {
+.cb-download:focus-visible, a:focus-visible, summary:focus-visible {
     outline: 3px solid #1d4f91 !important; outline-offset: 2px; }
 .cb-message-error { color: #8a1c1c; background: #fdecea; padding: 0.5rem 0.75rem;
                     border-left: 4px solid #8a1c1c; }
@@ -25,6 +55,9 @@ STYLE = """<style>
                              text-align: left; }
 .cb-table caption { text-align: left; font-weight: bold; padding: 0.25rem 0; }
 .cb-download { color: #1d4f91; text-decoration: underline; }
+.cb-trainers { margin-top: 2rem; border-top: 1px solid #767676; padding-top: 0.5rem;
+               color: #1b1b1b; }
+.cb-trainers summary { cursor: pointer; color: #1d4f91; text-decoration: underline; }
 .cb-visually-hidden { position: absolute !important; width: 1px; height: 1px; padding: 0;
                       margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0);
                       white-space: nowrap; border: 0; }
