@@ -3,7 +3,9 @@
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from casebook import open_casebook
 from casebook.training.attempts import get_attempt, list_attempts
 from casebook.training.catalogue import load_catalogue
 from widgets.scenario_player import ScenarioPlayer
@@ -21,19 +23,30 @@ def labels(player: ScenarioPlayer) -> list[str]:
     return [b.description for b in player.choice_buttons]
 
 
+def pick(app: TrainingApp, scenario_id: str) -> None:
+    """Choose a scenario as a learner does: its topic, then the scenario."""
+    scenario = app.catalogue.get(scenario_id)
+    app.picker.topic.value = scenario.topic
+    app.picker.scenario.value = scenario_id
+
+
 def test_a_name_is_needed_before_starting(app, casebook):
-    app.scenario.value = "test-example"
+    pick(app, "test-example")
     app.start_button.click()
     assert "type your name" in app.messages.value and 'role="alert"' in app.messages.value
-    assert app.player is None and list_attempts(casebook) == []
+    assert app.state.session is None and app.player.children == ()
+    assert list_attempts(casebook) == []
 
 
 def test_playing_to_the_end_with_feedback_score_and_certificate(app, casebook):
     app.learner.value = "Sam"
-    app.scenario.value = "test-example"
-    assert "About 5 minutes" in app.details.value and "Explain when public" in app.details.value
+    pick(app, "test-example")
+    assert app.state.learner == "Sam" and app.state.scenario.id == "test-example"
+    details = app.picker.details.value
+    assert "About 5 minutes" in details and "Explain when public" in details
     app.start_button.click()
     player = app.player
+    assert player.session is app.state.session
     assert "Is the library Wi-Fi safe?" in player.title.value
     assert labels(player) == ["Say it is fine for most things, and explain why",
                               "Tell Sam never to use it"]
@@ -70,6 +83,7 @@ def test_failing_gives_no_certificate_and_play_again_starts_a_new_attempt(app, c
     first = player.session.attempt_id
     player.restart_button.click()
     assert player.session.attempt_id != first and player.play.node_id == "ask"
+    assert app.state.session is player.session
     assert len(list_attempts(casebook, learner="Ann")) == 2
 
 
@@ -86,7 +100,7 @@ def test_going_back_and_resuming(app, casebook):
     player.choice_buttons[0].click()
     # The page is closed here; a new app finds the unfinished attempt and carries on.
     fresh = TrainingApp(casebook=casebook, catalogue=load_catalogue([EXAMPLES]))
-    fresh.scenario.value = "test-example"
+    pick(fresh, "test-example")
     fresh.learner.value = "Bo"
     assert fresh.resume_button.layout.display is None
     fresh.resume_button.click()
@@ -106,3 +120,117 @@ def test_an_unexpected_error_is_shown_not_swallowed(app, monkeypatch):
     app.player.choice_buttons[0].click()
     assert "Sorry, something went wrong" in app.player.messages.value
     assert "disk on fire" not in app.player.messages.value
+
+
+FAIL_STEPS = ("CREATE TRIGGER fail_steps BEFORE INSERT ON attempt_steps "
+              "BEGIN SELECT RAISE(ABORT, 'disk is full'); END;")
+
+
+def step_rows(cb) -> list[tuple]:
+    with cb.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT number, node_id, choice_index, certainty FROM attempt_steps"))]
+
+
+def test_a_choice_that_was_not_saved_leaves_the_screen_where_it_was(sqlite_url):
+    cb = open_casebook(sqlite_url)
+    app = TrainingApp(casebook=cb, catalogue=load_catalogue([EXAMPLES]))
+    pick(app, "test-example")
+    app.learner.value = "Di"
+    app.start_button.click()
+    player = app.player
+    shown = (player.title.value, player.progress.value, player.text.value, labels(player))
+    with cb.engine.begin() as conn:  # a real failing write, inside the database itself
+        conn.exec_driver_sql(FAIL_STEPS)
+
+    player.certainty.value = "very sure"
+    player.choice_buttons[0].click()
+    assert player.play.node_id == "ask" and player.play.steps == []
+    assert (player.title.value, player.progress.value, player.text.value,
+            labels(player)) == shown
+    assert player.certainty.value == "very sure" and player.certainty in player.children
+    assert "not saved" in player.messages.value and "try again" in player.messages.value
+    assert 'role="alert"' in player.messages.value
+    assert player.feedback.value == ""  # no feedback for a choice that was not recorded
+    assert "disk is full" not in player.messages.value
+    assert step_rows(cb) == []
+
+    with cb.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER fail_steps")
+    player.choice_buttons[0].click()  # the same button, tried again
+    assert step_rows(cb) == [(1, "ask", 0, "very sure")]
+    assert player.play.node_id == "explain" and player.messages.value == ""
+    assert "Right. Banking apps encrypt" in player.feedback.value
+    (step,) = get_attempt(cb, player.session.attempt_id).steps
+    assert (step.node_id, step.choice_index, step.points) == ("ask", 0, 6)
+    cb.close()
+
+
+def test_scenarios_are_grouped_by_topic(casebook):
+    app = TrainingApp(casebook=casebook, catalogue=load_catalogue())
+    by_topic = app.catalogue.by_topic()
+    picker = app.picker
+    assert picker.topic.description == "Topic" and picker.scenario.description == "Scenario"
+    assert [value for _, value in picker.topic.options] == list(by_topic)
+    assert picker.topic.options[0][0] == f"{picker.topic.value} (3 scenarios)"
+    first = next(iter(by_topic))
+    assert [v for _, v in picker.scenario.options] == [s.id for s in by_topic[first]]
+    app.learner.value = "Ed"
+    picker.topic.value = "Success stories"
+    stories = [s.id for s in by_topic["Success stories"]]
+    assert [v for _, v in picker.scenario.options] == stories
+    assert app.state.scenario.id == stories[0] == picker.scenario.value
+    assert app.state.scenario.summary[:30] in picker.details.value
+    picker.scenario.value = stories[1]
+    assert app.state.scenario.id == stories[1]
+    app.start_button.click()
+    assert app.state.session.play.scenario.id == stories[1]
+
+
+BROKEN = """id: broken-one
+title: A story
+topic: Gardening <script>alert(1)</script>
+summary: x
+"""
+
+
+def test_files_left_out_are_named_for_trainers(casebook, tmp_path):
+    (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    (tmp_path / "bad<b>.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    catalogue = load_catalogue([EXAMPLES, tmp_path])
+    assert {Path(i.path).name for i in catalogue.issues} == {"broken.yaml", "bad<b>.yaml"}
+    app = TrainingApp(casebook=casebook, catalogue=catalogue)
+    (notes,) = [c for c in app.children if "For trainers" in getattr(c, "value", "")]
+    assert notes is app.children[-1]  # at the foot of the app
+    shown = notes.value
+    assert shown.startswith('<details class="cb-trainers"><summary>For trainers: 2 scenario '
+                            "files were left out</summary>")
+    assert "<details open" not in shown  # closed: learners need not open it
+    for issue in catalogue.issues:
+        assert f"<li>line {issue.line}: " in shown
+    assert "<strong>broken.yaml</strong>" in shown and "bad&lt;b&gt;.yaml" in shown
+    assert "Gardening &lt;script&gt;" in shown and "<script" not in shown
+    assert "<b>" not in shown
+    # the learner's list is untouched: only the good scenarios are offered
+    assert "broken-one" not in str(app.picker.scenario.options)
+
+
+def test_no_disclosure_when_every_file_was_taken(app):
+    assert not any("For trainers" in getattr(c, "value", "") for c in app.children)
+
+
+def test_a_step_back_that_was_not_saved_stays_put(sqlite_url):
+    cb = open_casebook(sqlite_url)
+    app = TrainingApp(casebook=cb, catalogue=load_catalogue([EXAMPLES]))
+    app.learner.value = "Flo"
+    app.start_button.click()
+    player = app.player
+    player.certainty.value = "not sure"
+    player.choice_buttons[1].click()
+    with cb.engine.begin() as conn:
+        conn.exec_driver_sql(FAIL_STEPS)
+    player.back_button.click()
+    assert player.play.node_id == "explain" and "not saved" in player.messages.value
+    assert "Not quite" in player.feedback.value  # the last saved choice's feedback stays
+    assert [row[0] for row in step_rows(cb)] == [1]
+    cb.close()

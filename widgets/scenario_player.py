@@ -1,9 +1,12 @@
-"""Plays one training scenario: node text, choices as labelled buttons, feedback
-after each choice, and an ending with the score and outcome.
+"""Plays the scenario of ``state.session``: node text, choices as labelled buttons,
+feedback after each choice, and an ending with the score and outcome.
 
-Every choice is saved (through the session) before the page changes. After a
-choice, keyboard focus moves to the first new choice, or to "Play again" at
-the end, so a keyboard or screen-reader user carries straight on.
+Every choice is saved (through the session) before the page changes. If the save
+fails, nothing changes on screen but a message: the same text, the same choices,
+the certainty still marked, and no feedback for a choice that was not recorded,
+so the learner can simply try again. After a choice, keyboard focus moves to the
+first new choice, or to "Play again" at the end, so a keyboard or screen-reader
+user carries straight on.
 """
 
 from __future__ import annotations
@@ -14,55 +17,72 @@ from collections.abc import Callable
 import ipywidgets as w
 import mistune
 
+from casebook.errors import NotSaved
 from casebook.training.attempts import Session
 from casebook.training.format import CERTAINTY
-from casebook.training.play import Step
+from casebook.training.play import Play, Step
 
-from .message_area import MessageArea
+from .message_area import MessageArea, log
+from .state import TrainingState
+from .style import LABEL_AS_WIDE_AS_IT_IS, choice, wide
 
 # Scenario text is written by trainers, but escaping any HTML in it costs nothing.
 _markdown = mistune.create_markdown(escape=True)
 OUTCOME_WORDS = {"good": "A good outcome", "mixed": "A mixed outcome", "poor": "A poor outcome"}
-_WIDE = w.Layout(width="100%", max_width="46rem")
 
 
 class ScenarioPlayer(w.VBox):
-    """The player for one session; ``on_finish`` is called once the ending is reached."""
+    """The player for ``state.session`` (empty while there is none).
 
-    def __init__(self, *, session: Session, on_finish: Callable[[Session], None] | None = None,
-                 on_restart: Callable[[], Session] | None = None):
-        self.session = session
+    ``on_finish`` is called once the ending is reached; ``on_restart`` ("Play
+    again") must put a new session in the state, which the player then shows.
+    """
+
+    def __init__(self, *, state: TrainingState,
+                 on_finish: Callable[[Session], None] | None = None,
+                 on_restart: Callable[[], None] | None = None):
+        self.state = state
         self.on_finish = on_finish
         self.on_restart = on_restart
         self.messages = MessageArea()
         self.title = w.HTML()
         self.progress = w.HTML()
-        self.feedback = w.HTML(layout=_WIDE)
-        self.text = w.HTML(layout=_WIDE)
+        self.feedback = w.HTML(layout=wide())
+        self.text = w.HTML(layout=wide())
         self.certainty = w.RadioButtons(options=list(CERTAINTY), value=None,
                                         description="How sure are you?",
-                                        style={"description_width": "initial"})
-        self.choices = w.VBox(layout=_WIDE)
+                                        style=LABEL_AS_WIDE_AS_IT_IS)
+        self.choices = w.VBox(layout=wide())
         self.choice_buttons: list[w.Button] = []
         self.back_button = w.Button(description="Go back a step")
         self.back_button.on_click(self.messages.guard(self._back))
         self.restart_button = w.Button(description="Play again", button_style="primary")
         self.restart_button.on_click(self.messages.guard(self._restart))
-        super().__init__(layout=_WIDE)
+        super().__init__(layout=wide())
         self.add_class("cb-player")
-        self._render()
+        self.render()
 
     @property
-    def play(self):
-        return self.session.play
+    def session(self) -> Session | None:
+        return self.state.session
 
-    def _render(self) -> None:
+    @property
+    def play(self) -> Play | None:
+        return self.session.play if self.session else None
+
+    def render(self) -> None:
+        """Show where the session is: the current node, or the ending."""
         play = self.play
+        self.messages.clear()
+        if play is None:
+            self.feedback.value = ""
+            self.choice_buttons = []
+            self.children = []
+            return
         scenario = play.scenario
         self.title.value = f"<h2>{html.escape(scenario.title)}</h2>"
-        self.messages.clear()
         if play.finished:
-            self._render_ending()
+            self._render_ending(play)
             return
         self.progress.value = (f'<p class="cb-progress">Decision {play.choices_made + 1} · '
                                f"score so far {play.score} · pass mark {scenario.pass_mark}"
@@ -70,9 +90,8 @@ class ScenarioPlayer(w.VBox):
         self.text.value = f'<div class="cb-node">{_markdown(play.node.text)}</div>'
         self.certainty.value = None
         self.choice_buttons = []
-        for index, choice in play.offered():
-            button = w.Button(description=choice.label, layout=w.Layout(width="100%",
-                                                                        height="auto"))
+        for index, offered in play.offered():
+            button = w.Button(description=offered.label, layout=choice())
             button.add_class("cb-choice")
             button.on_click(self.messages.guard(lambda _b, i=index: self.choose(i)))
             self.choice_buttons.append(button)
@@ -87,8 +106,7 @@ class ScenarioPlayer(w.VBox):
             parts.append(self.back_button)
         self.children = parts
 
-    def _render_ending(self) -> None:
-        play = self.play
+    def _render_ending(self, play: Play) -> None:
         ending = play.ending
         verdict = ("You passed." if play.passed else
                    f"You need {play.scenario.pass_mark} to pass. Try again to see what "
@@ -105,12 +123,21 @@ class ScenarioPlayer(w.VBox):
         self.children = [self.title, self.feedback, self.text, self.messages,
                          self.restart_button]
 
-    def choose(self, index: int) -> Step:
-        """Take a choice (as numbered in the scenario file), save it and show what follows."""
-        certainty = self.certainty.value if self.play.node.certainty else None
-        step = self.session.choose(index, certainty)
+    def choose(self, index: int) -> Step | None:
+        """Take a choice (as numbered in the scenario file), save it and show what follows.
+
+        Returns None, with the screen as it was, if the choice could not be saved."""
+        play = self.play
+        certainty = self.certainty.value if play.node.certainty else None
+        try:
+            step = self.session.choose(index, certainty)
+        except NotSaved as exc:
+            # The session has not moved on, so neither does the screen.
+            log.warning("a training step was not saved", exc_info=exc.__cause__)
+            self.messages.show(str(exc), kind="error")
+            return None
         self._show_feedback(step)
-        self._render()
+        self.render()
         if self.play.finished:
             if self.on_finish:
                 self.on_finish(self.session)
@@ -130,17 +157,23 @@ class ScenarioPlayer(w.VBox):
             f"<p>Points for this choice: {sign}{step.points}.</p></div>")
 
     def _back(self, _button=None) -> None:
-        self.session.back()
+        try:
+            self.session.back()
+        except NotSaved as exc:
+            log.warning("a step back was not saved", exc_info=exc.__cause__)
+            self.messages.show("Going back was not saved, so the scenario has not moved. "
+                               "Please try again in a moment.", kind="error")
+            return
         self.feedback.value = '<p role="status">You went back a step.</p>'
-        self._render()
+        self.render()
         if self.choice_buttons:
             self.choice_buttons[0].focus()
 
     def _restart(self, _button=None) -> None:
         if self.on_restart is None:
             return
-        self.session = self.on_restart()
+        self.on_restart()
         self.feedback.value = ""
-        self._render()
+        self.render()
         if self.choice_buttons:
             self.choice_buttons[0].focus()

@@ -1,5 +1,9 @@
-"""The training app: pick a scenario, say who you are, play it, download a
-certificate, and see your past attempts."""
+"""The training app: say who you are, pick a scenario by topic, play it, download a
+certificate, and see your past attempts.
+
+What the app is about lives in one :class:`~widgets.state.TrainingState`: the
+learner's name and service, the chosen scenario, the session being played.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import html
 
 import ipywidgets as w
 
+from casebook.errors import NotFound
 from casebook.store import Casebook
 from casebook.training.attempts import (
     Attempt,
@@ -19,115 +24,103 @@ from casebook.training.attempts import (
 )
 from casebook.training.catalogue import Catalogue
 from casebook.training.certificate import certificate_html
-from casebook.training.format import Scenario
 
 from .download import download_anchor
 from .fields import text_box
 from .message_area import MessageArea
+from .scenario_issues import ScenarioIssues
+from .scenario_picker import ScenarioPicker
 from .scenario_player import ScenarioPlayer
-from .style import STYLE
-
-_LABELLED = {"description_width": "initial"}
-_WIDE = w.Layout(width="100%", max_width="46rem")
+from .state import TrainingState
+from .style import LABEL_AS_WIDE_AS_IT_IS, STYLE, wide
 
 
 class TrainingApp(w.VBox):
     def __init__(self, *, casebook: Casebook, catalogue: Catalogue):
         self.casebook = casebook
         self.catalogue = catalogue
+        self.state = TrainingState(scenario=next(iter(catalogue.scenarios), None))
         self.messages = MessageArea()
         # Looking for an attempt to resume costs a query: the box (see widgets.fields)
         # sends the name once it is typed, so that runs once, not at every keystroke.
-        self.learner = text_box("Your name or staff ID", style=_LABELLED, layout=_WIDE)
-        self.service = text_box("Library service (optional)", style=_LABELLED,
-                                layout=_WIDE)
-        options = [(f"{s.topic}: {s.title} ({s.minutes} min)", s.id)
-                   for s in catalogue.scenarios]
-        self.scenario = w.Dropdown(options=options, description="Scenario", style=_LABELLED,
-                                   layout=_WIDE, value=options[0][1] if options else None)
-        self.details = w.HTML(layout=_WIDE)
+        self.learner = text_box("Your name or staff ID", style=LABEL_AS_WIDE_AS_IT_IS,
+                                layout=wide())
+        self.service = text_box("Library service (optional)", style=LABEL_AS_WIDE_AS_IT_IS,
+                                layout=wide())
+        self.picker = ScenarioPicker(catalogue=catalogue, state=self.state,
+                                     on_change=lambda _s: self._offer_resume())
         self.start_button = w.Button(description="Start scenario", button_style="primary")
         self.resume_button = w.Button(description="Resume where you left off")
         self.history_button = w.Button(description="Show my past attempts")
-        self.player_area = w.VBox(layout=_WIDE)
+        self.player = ScenarioPlayer(state=self.state, on_finish=self._finished,
+                                     on_restart=self._restart)
         self.certificate = w.HTML()
-        self.history = w.HTML(layout=_WIDE)
-        self.player: ScenarioPlayer | None = None
+        self.history = w.HTML(layout=wide())
         guard = self.messages.guard
         self.start_button.on_click(guard(lambda _b: self.start()))
         self.resume_button.on_click(guard(lambda _b: self.resume()))
         self.history_button.on_click(guard(lambda _b: self.show_history()))
-        self.scenario.observe(guard(lambda _c: self._describe()), names="value")
-        self.learner.observe(guard(lambda _c: self._offer_resume()), names="value")
-        self.resume_button.layout.display = "none"
+        self.learner.observe(guard(self._named), names="value")
+        self.service.observe(guard(self._placed), names="value")
         super().__init__(children=[
             w.HTML(STYLE),
             w.HTML("<h1>Training scenarios</h1><p>Short situations from the library help "
                    "desk. Choose what you would do and see why it matters. Your answers "
                    "are saved as you go.</p>"),
-            self.learner, self.service, self.scenario, self.details,
+            self.learner, self.service, self.picker,
             w.HBox([self.start_button, self.resume_button]), self.messages,
-            self.player_area, self.certificate,
+            self.player, self.certificate,
             w.HTML("<h2>Your past attempts</h2>"), self.history_button, self.history,
+            ScenarioIssues(issues=catalogue.issues),
         ])
-        self._describe()
+        self._offer_resume()
         if not catalogue.scenarios:
             self.messages.show("No training scenarios are available. Ask the person who runs "
                                "this toolkit to check the scenario files.", kind="error")
 
-    @property
-    def chosen(self) -> Scenario:
-        return self.catalogue.get(self.scenario.value)
-
-    def _describe(self) -> None:
-        if self.scenario.value is None:
-            self.details.value = ""
-            return
-        s = self.chosen
-        objectives = "".join(f"<li>{html.escape(o)}</li>" for o in s.objectives)
-        sources = "".join(f"<li>{html.escape(src.title)}</li>" for src in s.sources)
-        self.details.value = (
-            f'<div class="cb-details"><p>{html.escape(s.summary)}</p>'
-            f"<p>About {s.minutes} minutes. Pass mark {s.pass_mark}.</p>"
-            f"<h3>You will practise</h3><ul>{objectives}</ul>"
-            f"<details><summary>Guidance this follows</summary><ul>{sources}</ul></details>"
-            "</div>")
+    def _named(self, change: dict) -> None:
+        self.state.learner = change["new"].strip()
         self._offer_resume()
 
+    def _placed(self, change: dict) -> None:
+        self.state.service = change["new"].strip()
+
     def _offer_resume(self) -> None:
-        name = self.learner.value.strip()
-        waiting = (unfinished(self.casebook, name, self.chosen)
-                   if name and self.scenario.value else None)
+        name, scenario = self.state.learner, self.state.scenario
+        waiting = unfinished(self.casebook, name, scenario) if name and scenario else None
         self.resume_button.layout.display = None if waiting else "none"
 
-    def start(self) -> ScenarioPlayer:
+    def start(self) -> Session:
         """Start the chosen scenario for the named learner (a new attempt)."""
-        session = start_session(self.casebook, self.chosen, learner=self.learner.value,
-                                library_service=self.service.value)
-        return self._play(session)
+        return self._play(self._new_session())
 
-    def resume(self) -> ScenarioPlayer | None:
-        waiting = unfinished(self.casebook, self.learner.value, self.chosen)
+    def resume(self) -> Session | None:
+        waiting = unfinished(self.casebook, self.state.learner, self.state.scenario)
         if waiting is None:
             self.messages.show("There is no unfinished attempt to resume.")
             return None
         return self._play(resume_session(self.casebook, waiting.id, self.catalogue))
 
-    def _play(self, session: Session) -> ScenarioPlayer:
+    def _new_session(self) -> Session:
+        if self.state.scenario is None:
+            raise NotFound("there is no scenario to start: no scenario file could be used")
+        return start_session(self.casebook, self.state.scenario, learner=self.state.learner,
+                             library_service=self.state.service)
+
+    def _play(self, session: Session) -> Session:
+        self.state.session = session
         self.messages.clear()
         self.certificate.value = ""
         self.resume_button.layout.display = "none"
-        self.player = ScenarioPlayer(session=session, on_finish=self._finished,
-                                     on_restart=self._restart)
-        self.player_area.children = [self.player]
+        self.player.feedback.value = ""
+        self.player.render()
         if self.player.choice_buttons:
             self.player.choice_buttons[0].focus()
-        return self.player
+        return session
 
-    def _restart(self) -> Session:
+    def _restart(self) -> None:
         self.certificate.value = ""
-        return start_session(self.casebook, self.chosen, learner=self.learner.value,
-                             library_service=self.service.value)
+        self.state.session = self._new_session()
 
     def _finished(self, session: Session) -> None:
         attempt = get_attempt(self.casebook, session.attempt_id)
@@ -137,7 +130,7 @@ class TrainingApp(w.VBox):
         self.show_history()
 
     def show_history(self) -> list[Attempt]:
-        name = self.learner.value.strip()
+        name = self.state.learner
         if not name:
             self.history.value = "<p>Type your name or staff ID above to see your attempts.</p>"
             return []
