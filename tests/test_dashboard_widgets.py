@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from casebook import add_entry
+from casebook import EntryFilter, add_entry
 from casebook.demo import fill_demo
 from widgets.dashboard_app import DashboardApp
 
@@ -53,7 +53,9 @@ def test_every_view_has_a_summary_a_described_chart_and_its_numbers(demo):
 def test_filters_change_the_numbers(demo):
     app = DashboardApp(casebook=demo)
     everything = number(app.total.value)
+    assert app.state.filter == EntryFilter()
     app.kinds.value = ("challenge",)
+    assert app.state.filter == EntryFilter(kinds=("challenge",))
     challenges = number(app.total.value)
     assert 0 < challenges < everything
     assert "No success stories match" in app.views["stories"].value
@@ -65,6 +67,8 @@ def test_filters_change_the_numbers(demo):
     assert "Nothing to show yet" in app.views["themes"].value
     app.until.value = date(2029, 1, 1)
     assert "From date is after the To date" in app.messages.value
+    # the state keeps the last filter that made sense, and the views still show it
+    assert app.state.filter.until == date(2030, 12, 31)
 
 
 def test_entry_text_is_shown_as_text(demo):
@@ -81,9 +85,10 @@ def test_search_finds_a_known_entry_within_the_filters(demo):
     app.search_button.click()
     assert "Found work with a loaned tablet" in app.results.value
     assert "<script" not in app.results.value
-    app.kinds.value = ("challenge",)
-    app.search_button.click()
+    app.kinds.value = ("challenge",)  # the results follow the filter at once
     assert "Found work with a loaned tablet" not in app.results.value
+    app.kinds.value = ()
+    assert "Found work with a loaned tablet" in app.results.value
 
 
 def test_downloads_are_valid_csv_and_xlsx_of_the_filtered_entries(demo):

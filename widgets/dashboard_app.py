@@ -1,5 +1,9 @@
 """The manager dashboard: filters, views that follow them, a search box, and
-downloads of the filtered entries."""
+downloads of the filtered entries.
+
+What the dashboard is about lives in one :class:`~widgets.state.DashboardState`:
+the filter. The controls set it; every view, the search and the downloads read it.
+"""
 
 from __future__ import annotations
 
@@ -29,10 +33,9 @@ from .dashboard_views import (
 from .download import download_anchor
 from .fields import text_box
 from .message_area import MessageArea
-from .style import STYLE
+from .state import DashboardState
+from .style import DASHBOARD_WIDTH, LABELLED_SHORT, STYLE, wide
 
-_LABELLED = {"description_width": "10rem"}
-_WIDE = w.Layout(width="100%", max_width="60rem")
 # Past this, a download in the page gets too big for a browser: use the CLI instead.
 MAX_DOWNLOAD = 50_000
 EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument."
@@ -47,35 +50,36 @@ def _with_all(label: str, values) -> list[tuple[str, str | None]]:
 class DashboardApp(w.VBox):
     def __init__(self, *, casebook: Casebook):
         self.casebook = casebook
+        self.state = DashboardState()
         self.messages = MessageArea()
         choices = filter_choices(casebook)
-        self.since = w.DatePicker(description="From", style=_LABELLED)
-        self.until = w.DatePicker(description="To", style=_LABELLED)
+        self.since = w.DatePicker(description="From", style=LABELLED_SHORT)
+        self.until = w.DatePicker(description="To", style=LABELLED_SHORT)
         self.services = w.SelectMultiple(options=choices["services"], rows=5,
-                                         description="Library services", style=_LABELLED,
-                                         layout=w.Layout(width="32rem"))
+                                         description="Library services", style=LABELLED_SHORT,
+                                         layout=wide(max_width="32rem"))
         self.region = w.Dropdown(options=_with_all("All regions", choices["regions"]),
-                                 description="Region", style=_LABELLED)
+                                 description="Region", style=LABELLED_SHORT)
         self.kinds = w.SelectMultiple(options=[(KIND_LABELS[k], k) for k in KINDS], rows=4,
-                                      description="Kinds", style=_LABELLED)
+                                      description="Kinds", style=LABELLED_SHORT)
         self.theme = w.Dropdown(options=_with_all("All themes", THEMES), description="Theme",
-                                style=_LABELLED)
+                                style=LABELLED_SHORT)
         self.offer = w.Dropdown(options=_with_all("All offers", OFFERS),
-                                description="Universal Offer", style=_LABELLED)
+                                description="Universal Offer", style=LABELLED_SHORT)
         self.total = w.HTML()
-        self.views = {name: w.HTML(layout=_WIDE) for name in
+        self.views = {name: w.HTML(layout=wide(max_width=DASHBOARD_WIDTH)) for name in
                       ("themes", "challenges", "resources", "stories", "training")}
         # The search runs when the query is typed (Enter or leaving the box).
-        self.query = text_box("Search the casebook", style=_LABELLED,
-                              layout=w.Layout(width="32rem"))
+        self.query = text_box("Search the casebook", style=LABELLED_SHORT,
+                              layout=wide(max_width="32rem"))
         self.search_button = w.Button(description="Search")
-        self.results = w.HTML(layout=_WIDE)
+        self.results = w.HTML(layout=wide(max_width=DASHBOARD_WIDTH))
         self.export_button = w.Button(description="Prepare downloads of these entries")
         self.downloads = w.HTML()
         guard = self.messages.guard
         for control in (self.since, self.until, self.services, self.region, self.kinds,
                         self.theme, self.offer):
-            control.observe(guard(lambda _c: self.redraw()), names="value")
+            control.observe(guard(lambda _c: self.filter_changed()), names="value")
         self.search_button.on_click(guard(lambda _b: self.run_search()))
         self.query.observe(guard(lambda _c: self.run_search()), names="value")
         self.export_button.on_click(guard(lambda _b: self.prepare_downloads()))
@@ -93,19 +97,24 @@ class DashboardApp(w.VBox):
         ])
         self.redraw()
 
-    def current_filter(self) -> EntryFilter:
-        return EntryFilter(
+    def filter_changed(self) -> None:
+        """Take the filter the controls show into the state, then redraw from it."""
+        if self.since.value and self.until.value and self.since.value > self.until.value:
+            # The state keeps the last filter that made sense; the views still show it.
+            self.messages.show("The From date is after the To date.", kind="error")
+            return
+        self.state.filter = EntryFilter(
             since=self.since.value, until=self.until.value, services=self.services.value,
             regions=self.region.value or (), kinds=self.kinds.value,
             themes=self.theme.value or (), offers=self.offer.value or ())
+        self.redraw()
+        if self.query.value.strip():
+            self.run_search()
 
     def redraw(self) -> None:
-        """Recompute every view for the current filters."""
-        if self.since.value and self.until.value and self.since.value > self.until.value:
-            self.messages.show("The From date is after the To date.", kind="error")
-            return
+        """Recompute every view for the state's filter."""
         self.messages.clear()
-        found = overview(self.casebook, self.current_filter())
+        found = overview(self.casebook, self.state.filter)
         self.downloads.value = ""
         if found.empty:
             self.total.value = ""
@@ -124,7 +133,7 @@ class DashboardApp(w.VBox):
         if not self.query.value.strip():
             self.results.value = ""
             return
-        hits = search(self.casebook, self.query.value, self.current_filter(), limit=20)
+        hits = search(self.casebook, self.query.value, self.state.filter, limit=20)
         if not hits:
             self.results.value = '<p role="status">No entries match.</p>'
             return
@@ -137,7 +146,7 @@ class DashboardApp(w.VBox):
                               f'<ol class="cb-results">{items}</ol>')
 
     def prepare_downloads(self) -> None:
-        where = self.current_filter()
+        where = self.state.filter
         total = count_entries(self.casebook, where)
         if total > MAX_DOWNLOAD:
             self.downloads.value = (

@@ -17,7 +17,7 @@ from casebook.training.format import Scenario
 from .fields import show_options
 from .message_area import MessageArea
 from .state import TrainingState
-from .style import LABEL_AS_WIDE_AS_IT_IS, wide
+from .style import LABEL_FITS, wide
 
 
 def _count(scenarios: list[Scenario]) -> str:
@@ -34,9 +34,9 @@ class ScenarioPicker(w.VBox):
         self.on_change = on_change
         self.messages = MessageArea()
         self.topics = catalogue.by_topic()
-        self.topic = w.Dropdown(description="Topic", style=LABEL_AS_WIDE_AS_IT_IS,
+        self.topic = w.Dropdown(description="Topic", style=LABEL_FITS,
                                 layout=wide(), value=None)
-        self.scenario = w.Dropdown(description="Scenario", style=LABEL_AS_WIDE_AS_IT_IS,
+        self.scenario = w.Dropdown(description="Scenario", style=LABEL_FITS,
                                    layout=wide(), value=None)
         self.details = w.HTML(layout=wide())
         guard = self.messages.guard

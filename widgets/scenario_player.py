@@ -24,7 +24,7 @@ from casebook.training.play import Play, Step
 
 from .message_area import MessageArea, log
 from .state import TrainingState
-from .style import LABEL_AS_WIDE_AS_IT_IS, choice, wide
+from .style import LABEL_FITS, choice, wide
 
 # Scenario text is written by trainers, but escaping any HTML in it costs nothing.
 _markdown = mistune.create_markdown(escape=True)
@@ -51,7 +51,7 @@ class ScenarioPlayer(w.VBox):
         self.text = w.HTML(layout=wide())
         self.certainty = w.RadioButtons(options=list(CERTAINTY), value=None,
                                         description="How sure are you?",
-                                        style=LABEL_AS_WIDE_AS_IT_IS)
+                                        style=LABEL_FITS)
         self.choices = w.VBox(layout=wide())
         self.choice_buttons: list[w.Button] = []
         self.back_button = w.Button(description="Go back a step")

@@ -19,7 +19,7 @@ import ipywidgets as w
 # Label widths, so the fields of a form line up.
 LABELLED = {"description_width": "12rem"}       # the meet-up forms
 LABELLED_SHORT = {"description_width": "10rem"}  # the dashboard's filters
-LABEL_AS_WIDE_AS_IT_IS = {"description_width": "initial"}  # training: a label per line
+LABEL_FITS = {"description_width": "initial"}  # training: each label as wide as its text
 
 READING_WIDTH = "46rem"  # about 75 characters: easy to read, and fits a phone
 DASHBOARD_WIDTH = "60rem"  # charts need more room

@@ -32,7 +32,7 @@ from .scenario_issues import ScenarioIssues
 from .scenario_picker import ScenarioPicker
 from .scenario_player import ScenarioPlayer
 from .state import TrainingState
-from .style import LABEL_AS_WIDE_AS_IT_IS, STYLE, wide
+from .style import LABEL_FITS, STYLE, wide
 
 
 class TrainingApp(w.VBox):
@@ -43,9 +43,9 @@ class TrainingApp(w.VBox):
         self.messages = MessageArea()
         # Looking for an attempt to resume costs a query: the box (see widgets.fields)
         # sends the name once it is typed, so that runs once, not at every keystroke.
-        self.learner = text_box("Your name or staff ID", style=LABEL_AS_WIDE_AS_IT_IS,
+        self.learner = text_box("Your name or staff ID", style=LABEL_FITS,
                                 layout=wide())
-        self.service = text_box("Library service (optional)", style=LABEL_AS_WIDE_AS_IT_IS,
+        self.service = text_box("Library service (optional)", style=LABEL_FITS,
                                 layout=wide())
         self.picker = ScenarioPicker(catalogue=catalogue, state=self.state,
                                      on_change=lambda _s: self._offer_resume())
