@@ -29,6 +29,34 @@ def training(tmp_path_factory):
         server.stop()
 
 
+# ipywidgets writes option labels with no-break spaces.
+SHOWN = ("el => el.selectedIndex < 0 ? '' : "
+         "el.options[el.selectedIndex].text.replace(/\\u00a0/g, ' ')")
+OPTIONS = "el => [...el.options].map(o => o.text.replace(/\\u00a0/g, ' '))"
+
+
+def wait_for_option(page, label: str, wanted: str) -> None:
+    """Wait until the kernel has given the list labelled ``label`` the option ``wanted``."""
+    picker = page.get_by_label(label, exact=True)
+    page.wait_for_function(f"([el, wanted]) => ({OPTIONS})(el).includes(wanted)",
+                           arg=[picker.element_handle(), wanted], timeout=30_000)
+
+
+def choose(page, label: str, wanted: str) -> None:
+    """Pick ``wanted`` in the list labelled ``label`` with the keyboard alone."""
+    wait_for_option(page, label, wanted)
+    picker = page.get_by_label(label, exact=True)
+    tab_to(page, picker)
+    options = picker.evaluate(OPTIONS)
+    for _ in options:
+        shown = picker.evaluate(SHOWN)
+        if shown == wanted:
+            return
+        later = shown not in options or options.index(wanted) > options.index(shown)
+        page.keyboard.press("ArrowDown" if later else "ArrowUp")
+    assert picker.evaluate(SHOWN) == wanted
+
+
 def test_play_a_wifi_scenario_with_the_keyboard_only(training, offline_page):
     server, url = training
     page = offline_page
@@ -39,17 +67,15 @@ def test_play_a_wifi_scenario_with_the_keyboard_only(training, offline_page):
     assert accessibility_violations(page) == []
     tab_to(page, name)
     page.keyboard.type(LEARNER)
-    picker = page.get_by_label("Scenario")
-    tab_to(page, picker)
-    option = next(f"{s.topic}: {s.title} ({s.minutes} min)"
-                  for s in load_catalogue().scenarios if s.id == SCENARIO)
-    # ipywidgets writes option labels with no-break spaces.
-    shown = "el => el.options[el.selectedIndex].text.replace(/\\u00a0/g, ' ')"
-    for _ in range(len(load_catalogue().scenarios)):
-        if picker.evaluate(shown) == option:
-            break
-        page.keyboard.press("ArrowDown")
-    assert picker.evaluate(shown) == option
+    # Scenarios are grouped by topic: the scenario list follows the topic chosen.
+    by_topic = load_catalogue().by_topic()
+    stories = by_topic["Success stories"]
+    choose(page, "Topic", f"Success stories ({len(stories)} scenarios)")
+    wait_for_option(page, "Scenario", f"{stories[0].title} ({stories[0].minutes} min)")
+    assert len(page.get_by_label("Scenario", exact=True).evaluate(OPTIONS)) == len(stories)
+    wifi = by_topic[scenario.topic]
+    choose(page, "Topic", f"{scenario.topic} ({len(wifi)} scenarios)")
+    choose(page, "Scenario", f"{scenario.title} ({scenario.minutes} min)")
     tab_to(page, page.get_by_role("button", name="Start scenario"))
     page.keyboard.press("Enter")
 
