@@ -8,7 +8,7 @@ PORT ?= 8866
 # Debian packages the tests need; installed when missing and we are root.
 TEST_DEBS := chromium
 
-.PHONY: app test lint clean venv
+.PHONY: app test test-fast lint clean venv
 
 app: $(VENV)/.installed-app
 	$(BIN)/casebook init
@@ -20,6 +20,14 @@ test: $(VENV)/.installed-test
 	@# The notebooks run against a throw-away casebook, never the real one in var/.
 	CASEBOOK_DB="sqlite:///$$(mktemp -d)/casebook.db" $(BIN)/pytest tests notebooks casebook \
 		--nbval-lax --doctest-modules --ignore=casebook/store/migrations
+
+# The quick loop while working: no browser, no server, no PostgreSQL, nothing slow, no
+# notebooks (each starts a kernel). `make test` still runs everything.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	CASEBOOK_DB="sqlite:///$$(mktemp -d)/casebook.db" $(BIN)/pytest tests casebook \
+		--doctest-modules --ignore=casebook/store/migrations \
+		-m "not browser and not server and not postgres and not slow" -n auto
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

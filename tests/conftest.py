@@ -155,3 +155,40 @@ def offline_page(browser):
     page.route("**/*", route)
     yield page
     context.close()
+
+
+# Fixtures that bring in a browser or a PostgreSQL server: tests using them are marked,
+# so `make test-fast` can leave them out without every test saying so itself.
+_BROWSER_FIXTURES = {"browser", "offline_page"}
+_POSTGRES_FIXTURES = {"postgres_url", "postgres_schema_url"}
+# Names that start a real server (tests/servers.py); a test, or a fixture it uses, whose
+# code names one of them is marked `server`.
+_SERVER_NAMES = {"VoilaServer", "PlannedServer", "ServeCommand", "_served", "free_port"}
+
+
+def _names_in(code) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if hasattr(const, "co_names"):
+            names |= _names_in(const)
+    return names
+
+
+def _starts_a_server(item) -> bool:
+    functions = [getattr(item, "function", None)]
+    for defs in item._fixtureinfo.name2fixturedefs.values():
+        functions += [d.func for d in defs]
+    return any(_SERVER_NAMES & _names_in(f.__code__) for f in functions
+               if f is not None and hasattr(f, "__code__"))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if names & _BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if names & _POSTGRES_FIXTURES or params.get("db_url") == "postgres":
+            item.add_marker(pytest.mark.postgres)
+        if _starts_a_server(item):
+            item.add_marker(pytest.mark.server)

@@ -2,11 +2,14 @@
 
 from pathlib import Path
 
+import pytest
+
 pytest_plugins = ["pytester"]
 
 ROOT_CONFTEST = (Path(__file__).parent.parent / "conftest.py").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_skip_fails_under_ci(pytester, monkeypatch):
     monkeypatch.setenv("CI", "true")
     pytester.makeconftest(ROOT_CONFTEST)
@@ -16,6 +19,7 @@ def test_a_skip_fails_under_ci(pytester, monkeypatch):
     result.stdout.fnmatch_lines(["*skipped in CI, which counts as a failure*no server*"])
 
 
+@pytest.mark.slow
 def test_a_skip_is_a_skip_locally(pytester, monkeypatch):
     monkeypatch.delenv("CI", raising=False)
     pytester.makeconftest(ROOT_CONFTEST)

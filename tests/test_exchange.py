@@ -105,6 +105,7 @@ def test_export_filters_and_leaves_deleted_out_by_default(casebook, tmp_path):
     assert json.loads(out.read_text())["id"] == keep.id
 
 
+@pytest.mark.slow
 def test_a_data_package_passes_frictionless_validate(tmp_path):
     cb = open_casebook(f"sqlite:///{tmp_path / 'demo.db'}")
     fill_demo(cb, entries_count=400, seed=11)
@@ -121,6 +122,7 @@ def test_a_data_package_passes_frictionless_validate(tmp_path):
     assert "INVALID" not in result.stdout and result.stdout.count("VALID") >= 6
 
 
+@pytest.mark.slow
 def test_a_corrupted_package_fails_frictionless_validate(tmp_path):
     cb = open_casebook(f"sqlite:///{tmp_path / 'demo.db'}")
     fill_demo(cb, entries_count=20, seed=2)
@@ -134,6 +136,7 @@ def test_a_corrupted_package_fails_frictionless_validate(tmp_path):
     assert result.returncode != 0
 
 
+@pytest.mark.slow
 def test_demo_casebook_round_trips_through_a_data_package_twice(tmp_path, casebook):
     source = open_casebook(f"sqlite:///{tmp_path / 'source.db'}")
     fill_demo(source, entries_count=1500, seed=4)

@@ -18,6 +18,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 PACKAGE = ROOT / "casebook"
 UI = ("ipywidgets", "voila", "jupyter_server", "tornado", "IPython", "ipykernel")
@@ -124,6 +126,7 @@ def test_importing_all_of_casebook_loads_no_ui_library():
     assert loaded == ""
 
 
+@pytest.mark.slow
 def test_the_check_sees_a_ui_library_when_one_is_loaded():
     result = subprocess.run([sys.executable, "-c", "import widgets.voila_app\n" + CHECK],
                             capture_output=True, text=True, check=True)

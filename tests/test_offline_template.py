@@ -3,6 +3,8 @@
 import re
 import urllib.request
 
+import pytest
+
 from casebook import open_casebook
 
 from servers import VoilaServer
@@ -10,6 +12,7 @@ from servers import VoilaServer
 EXTERNAL = re.compile(r"""(?:href|src)\s*=\s*["']?(?:https?:)?//(?!127\.0\.0\.1|localhost)""")
 
 
+@pytest.mark.server
 def test_the_served_page_links_to_nothing_external(tmp_path):
     url = f"sqlite:///{tmp_path / 'casebook.db'}"
     open_casebook(url).close()

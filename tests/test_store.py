@@ -133,6 +133,7 @@ def test_casebook_db_environment_variable_and_default_location(tmp_path, sqlite_
     assert (tmp_path / "var" / "casebook.db").exists()
 
 
+@pytest.mark.slow
 def test_many_processes_opening_a_new_casebook_at_once_all_succeed(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     children = [subprocess.Popen([sys.executable, "-m", "casebook.cli", "add", "--db", url,

@@ -10,6 +10,7 @@ from pathlib import Path
 from casebook import add_entry, add_meetup, update_entry
 from casebook.training.attempts import start_session
 from casebook.training.format import read_scenario
+
 from conftest import run_cli
 
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")

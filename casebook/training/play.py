@@ -1,6 +1,6 @@
 """Playing a scenario: a small state machine, usable without any user interface.
 
->>> from casebook.catalogue import find_scenario
+>>> from casebook.training.catalogue import find_scenario
 >>> play = Play(find_scenario("wifi-banking"))
 >>> step = play.choose(0, "fairly sure")  # certainty is ignored where it is not asked
 >>> step.feedback != "" and play.score == step.points
