@@ -19,6 +19,7 @@ from casebook import (
     delete_entry,
     entry_history,
     get_entry,
+    list_meetups,
     open_casebook,
     update_entry,
 )
@@ -204,6 +205,25 @@ def test_bad_rows_are_reported_and_good_rows_kept(sqlite_url, tmp_path):
     assert [e.split(":")[0] for e in errors] == ["row 3", "row 4", "row 4", "row 5", "row 6"]
     assert "not in this casebook" in errors[3]
     assert count_entries(open_casebook(sqlite_url)) == 2
+
+
+def test_an_imported_meetup_is_checked_and_redacted_like_one_made_in_the_app(sqlite_url,
+                                                                             tmp_path):
+    good, long_title, bad_date = (
+        f"7b0f3d0e-2a8e-4a51-9a55-2b1f2f0c9d1{n}" for n in (1, 2, 3))
+    source = tmp_path / "meetups.csv"
+    source.write_text(
+        "kind,text,meetup_id,meetup_title,meetup_date,meetup_host_network\n"
+        f"note,kept,{good},Spring meet-up with Mrs Hale,2025-03-24,North network\n"
+        f"note,title too long,{long_title},{'x' * 201},2025-03-24,\n"
+        f"note,date wrong,{bad_date},Autumn,24th of Smarch,\n", encoding="utf-8")
+    result = run_cli("import", str(source), "--db", sqlite_url)
+    assert result.returncode == 2
+    errors = result.stderr.splitlines()
+    assert errors[0].startswith("row 3: meetup_title: has 201 characters; at most 200")
+    assert errors[1].startswith("row 4: meetup_date: '24th of Smarch' is not a date")
+    (meetup, count), = list_meetups(open_casebook(sqlite_url))
+    assert (meetup.id, meetup.title, count) == (good, "Spring meet-up with Mrs [NAME]", 1)
 
 
 def test_imported_text_is_redacted(sqlite_url, tmp_path):
