@@ -10,6 +10,8 @@ from pathlib import Path
 from ..training.attempts import list_attempts
 from ..training.checker import best_score, check_files
 from ..training.format import TOPICS
+from ..training.glossary import terms_used
+from ..training.paths import all_paths
 from ..training.twee import REMINDER, TweeError, twee_to_yaml
 from ..training.xapi import export_statements
 from .common import EXIT_BAD_INPUT, db_option, open_casebook_of, positive
@@ -19,15 +21,40 @@ def cmd_scenarios_check(args: argparse.Namespace) -> int:
     scenarios, issues = check_files(args.paths)
     for issue in issues:
         print(issue, file=sys.stderr)
-    bad = {issue.path for issue in issues}
+    errors = [issue for issue in issues if issue.severity == "error"]
+    bad = {issue.path for issue in errors}
     for scenario in scenarios:
         if scenario.path not in bad:
+            terms = ", ".join(t.term for t in terms_used(scenario)) or "none"
             print(f"{scenario.path}: ok: {scenario.id} ({len(scenario.nodes)} nodes, "
-                  f"best score {best_score(scenario)}, pass mark {scenario.pass_mark})")
+                  f"best score {best_score(scenario)}, pass mark {scenario.pass_mark}; "
+                  f"glossary terms: {terms})")
     if not scenarios:
         print("no scenario files found", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return EXIT_BAD_INPUT if issues else 0
+    return EXIT_BAD_INPUT if errors else 0
+
+
+def cmd_scenarios_paths(args: argparse.Namespace) -> int:
+    scenarios, issues = check_files(args.paths)
+    errors = [issue for issue in issues if issue.severity == "error"]
+    for issue in errors:
+        print(issue, file=sys.stderr)
+    if errors or not scenarios:
+        if not scenarios:
+            print("no scenario files found", file=sys.stderr)
+        return EXIT_BAD_INPUT  # a broken graph has no paths worth listing
+    for scenario in scenarios:
+        for path in all_paths(scenario):
+            if args.format == "jsonl":
+                print(json.dumps(path.to_dict(), ensure_ascii=False))
+                continue
+            route = " > ".join(f"{s.node_id}:{s.choice_index}{'!' if s.red_line else ''}"
+                               for s in path.steps)
+            verdict = "passed" if path.passed else "not passed"
+            print(f"{scenario.id}  {route}  => {path.ending} ({path.outcome}), "
+                  f"{path.points} points, {verdict}")
+    return 0
 
 def cmd_scenarios_from_twee(args: argparse.Namespace) -> int:
     try:
@@ -78,6 +105,16 @@ def register(commands, command) -> None:
     checker.add_argument("paths", nargs="+", metavar="PATH")
     db_option(checker)
     checker.set_defaults(handler=cmd_scenarios_check)
+    lister = scenario_commands.add_parser(
+        "paths", help="List every complete path through each scenario and its result.",
+        description="List every complete path through each scenario (certainty aside), as "
+                    "the engine plays it: the steps (node, choice, label, whether it crosses "
+                    "a red line), the ending, its outcome, the points and whether it passes. "
+                    "In the table, '!' marks a red line.")
+    lister.add_argument("paths", nargs="+", metavar="FILE")
+    lister.add_argument("--format", choices=("table", "jsonl"), default="table")
+    db_option(lister)  # unused, but every command takes --db, as scripts expect
+    lister.set_defaults(handler=cmd_scenarios_paths)
     from_twee = scenario_commands.add_parser(
         "from-twee", help="Convert a Twine story (Twee 3) to scenario YAML on stdout.",
         description="Convert a Twine story saved as Twee 3 to scenario YAML on stdout: each "

@@ -154,6 +154,9 @@ attempts = Table(
     Column("passed", Boolean),
     Column("outcome", String(16)),
     Column("ending_node", String(100)),
+    # LAPT certainty marks, apart from the score (None: the scenario did not ask).
+    Column("certainty_score", Integer),
+    Column("red_lines", Integer, nullable=False, default=0, server_default="0"),
     Index("ix_attempts_learner", "learner", "started_at"),
     Index("ix_attempts_scenario", "scenario_id", "started_at"),
 )
@@ -171,6 +174,10 @@ attempt_steps = Table(
     Column("points", Integer, nullable=False),
     Column("score_after", Integer, nullable=False),
     Column("at", UTCDateTime, nullable=False),
+    Column("shown_order", JSON),  # the file indexes of the choices, as shown
+    Column("certainty_marks", Integer),
+    Column("red_line", Text),  # the line this step crossed, in the scenario's words
+    Column("best", Boolean),  # the best choice at its node (None before 0006)
 )
 
 settings = Table(

@@ -40,6 +40,8 @@ class Attempt:
     passed: bool | None
     outcome: str | None
     ending_node: str | None
+    certainty_score: int | None = None
+    red_lines: int = 0
     steps: tuple[Step, ...] = ()
 
     @property
@@ -108,8 +110,9 @@ def start_session(cb: Casebook, scenario: Scenario, *, learner: str,
                   library_service: str | None = None) -> Session:
     """Begin a new attempt, recorded at once (so it appears as started, unfinished)."""
     name, place = _clean_learner(learner, library_service)
-    play = Play(scenario)
     attempt_id = str(uuid.uuid4())
+    # The attempt's id fixes the order its choices are shown in, resumed or not.
+    play = Play(scenario, order_seed=attempt_id)
     with cb.write() as conn:
         conn.execute(insert(attempts).values(
             id=attempt_id, learner=name, library_service=place, scenario_id=scenario.id,
@@ -130,21 +133,27 @@ def _save_step(cb: Casebook, attempt_id: str, play: Play) -> None:
             attempt_id=attempt_id, number=len(play.steps), action=step.action,
             node_id=step.node_id, choice_index=step.choice_index, choice_label=step.label,
             certainty=step.certainty, points=step.points, score_after=step.score_after,
-            at=step.at))
+            at=step.at, shown_order=list(step.shown_order) or None,
+            certainty_marks=step.certainty_marks, red_line=step.red_line,
+            best=step.best if step.action == "choose" else None))
         conn.execute(update(attempts).where(attempts.c.id == attempt_id)
-                     .values(score=play.score, **finished))
+                     .values(score=play.points, certainty_score=play.certainty_score,
+                             red_lines=len(play.red_lines), **finished))
 
 
 def _steps(conn, attempt_id: str) -> tuple[Step, ...]:
     rows = conn.execute(select(attempt_steps).where(attempt_steps.c.attempt_id == attempt_id)
                         .order_by(attempt_steps.c.number))
     return tuple(Step(r.action, r.node_id, r.choice_index, r.choice_label, r.certainty,
-                      r.points, r.score_after, "", r.at) for r in rows)
+                      r.points, r.score_after, "", r.at, tuple(r.shown_order or ()),
+                      r.certainty_marks, r.red_line,
+                      None if r.best is None else bool(r.best)) for r in rows)
 
 
 def _attempt(row, steps: tuple[Step, ...] = ()) -> Attempt:
     data = dict(row._mapping)
     data["passed"] = None if data["passed"] is None else bool(data["passed"])
+    data["red_lines"] = data["red_lines"] or 0
     return Attempt(**data, steps=steps)
 
 
@@ -184,7 +193,8 @@ def resume_session(cb: Casebook, attempt_id: str, catalogue: Catalogue) -> Sessi
             "attempt", "version", f"the scenario has changed since (version "
                                   f"{attempt.scenario_version} to {scenario.version}); "
                                   "start it again")])
-    return Session(cb, attempt.id, Play.replay(scenario, list(attempt.steps)))
+    return Session(cb, attempt.id, Play.replay(scenario, list(attempt.steps),
+                                               order_seed=attempt.id))
 
 
 def unfinished(cb: Casebook, learner: str, scenario: Scenario) -> Attempt | None:

@@ -22,7 +22,7 @@ ENVIRONMENT = "CASEBOOK_SCENARIOS"
 @dataclass(frozen=True)
 class Catalogue:
     scenarios: tuple[Scenario, ...]  # only those that passed every check, by topic then title
-    issues: tuple[Issue, ...]        # problems in the files left out
+    issues: tuple[Issue, ...]        # the errors that left files out (warnings are not here)
 
     def get(self, scenario_id: str) -> Scenario:
         for scenario in self.scenarios:
@@ -49,8 +49,9 @@ def load_catalogue(extra: Iterable[str | Path] = ()) -> Catalogue:
     for folder in folders(extra):
         scenarios, found = check_files([folder]) if folder.is_dir() else ([], [
             Issue(str(folder), 1, "scenario folder does not exist")])
-        issues.extend(found)
-        bad = {issue.path for issue in found}
+        errors = [issue for issue in found if issue.severity == "error"]
+        issues.extend(errors)
+        bad = {issue.path for issue in errors}
         for scenario in scenarios:
             if scenario.path not in bad:
                 chosen[scenario.id] = scenario

@@ -1,9 +1,12 @@
 """Checks a scenario's graph and scoring, on top of what reading it checks.
 
 Every unknown ``next``, unreachable node, node with no way on to an ending,
-choice node where a learner could be left with no choice to make, and pass
-mark above the best reachable score is reported with its file and line, all
-at once, so a trainer can fix a file in one go.
+choice node where a learner could be left with no choice to make, pass mark
+above the best reachable score, choice scoring below zero that is not marked
+as a red line, and success ending reachable after a red line is reported with
+its file and line, all at once, so a trainer can fix a file in one go.
+Warnings point at scoring that teaches the wrong lesson (the best answer is
+always the longest; the last decision is made by the score, not the learner).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .format import CERTAINTY, Issue, Scenario, points, read_scenario
+from .format import Issue, Scenario, read_scenario
 
 _MAX_STATES = 200_000  # far beyond any scenario people can play; stops a runaway loop
 
@@ -44,15 +47,22 @@ def check(scenario: Scenario) -> list[Issue]:
     for node in nodes.values():
         if node.id in reachable and node.id not in finishing:
             issue(node.line, f"node {node.id!r} has no path to an ending")
+    issues += _red_line_rules(scenario)
     if not any(i.message.startswith("malformed") for i in issues):
-        best, stuck = _explore(scenario)
+        best, stuck, tainted = _explore(scenario)
         for node_id, score in sorted(stuck.items()):
             issue(nodes[node_id].line, f"node {node_id!r} offers no choice when the score so "
                                        f"far is {score}: check min_score and max_score")
         if best is not None and scenario.pass_mark > best:
-            issue(1, f"pass mark {scenario.pass_mark} is above the best reachable score {best}")
+            issue(1, f"pass mark {scenario.pass_mark} is above the best score reachable without "
+                     f"crossing a red line ({best})")
         if best is None and not stuck:
-            issue(1, "no ending can be reached")
+            issue(1, "no ending can be reached without crossing a red line")
+        for node_id in sorted(tainted):
+            issue(nodes[node_id].line, f"the success ending {node_id!r} can be reached after a "
+                                       "red line: give it 'after_red_line' (an ending for that "
+                                       "path) or send red-line paths elsewhere")
+        issues += _warnings(scenario)
     return sorted(set(issues), key=lambda i: (i.line, i.message))
 
 
@@ -79,35 +89,84 @@ def _can_finish(scenario: Scenario) -> set[str]:
     return finishing
 
 
-def _explore(scenario: Scenario) -> tuple[int | None, dict[str, int]]:
-    """Play every path (every choice, every certainty): the best final score, and
-    the nodes where some score so far leaves no choice available."""
+def _red_line_rules(scenario: Scenario) -> list[Issue]:
+    found = []
+    for node in scenario.nodes.values():
+        for choice in node.choices:
+            if choice.score < 0 and not choice.red_line:
+                found.append(Issue(scenario.path, choice.line, f"choice {choice.label!r} scores "
+                                   f"{choice.score}, below zero, but is not a red line: add "
+                                   "'red_line' saying which line it crosses, or score it 0"))
+            if choice.red_line and choice.score > 0:
+                found.append(Issue(scenario.path, choice.line, f"choice {choice.label!r} crosses "
+                                   "a red line, so it cannot earn points: score it 0 or less"))
+        after = node.after_red_line
+        if after is not None:
+            target = scenario.nodes.get(after)
+            if target is None or target.ending is None:
+                found.append(Issue(scenario.path, node.line, f"'after_red_line' of {node.id!r} "
+                                   f"names {after!r}, which is not an ending node"))
+            elif target.ending.outcome == "good":
+                found.append(Issue(scenario.path, node.line, f"'after_red_line' of {node.id!r} "
+                                   f"names {after!r}, a success ending"))
+    return found
+
+
+def _warnings(scenario: Scenario) -> list[Issue]:
+    found = []
+    decisions = [n for n in scenario.nodes.values() if len(n.choices) > 1]
+    longest_best = [n for n in decisions
+                    if n.is_best(max(n.choices, key=lambda c: len(c.label)))]
+    if decisions and len(longest_best) * 2 > len(decisions):
+        found.append(Issue(scenario.path, 1, f"the best choice is the longest label at "
+                           f"{len(longest_best)} of {len(decisions)} decisions: vary the lengths "
+                           "so that length gives nothing away", "warning"))
+    for node in decisions:
+        goes_to_ending = all(scenario.nodes.get(c.next) is not None
+                             and scenario.nodes[c.next].ending is not None for c in node.choices)
+        by_score = any(c.min_score is not None or c.max_score is not None for c in node.choices)
+        if goes_to_ending and by_score:
+            found.append(Issue(scenario.path, node.line, f"the final decision {node.id!r} is "
+                               "chosen by the score so far (min_score / max_score), not by the "
+                               "learner: let the learner's choice decide how it ends",
+                               "warning"))
+    return found
+
+
+def _explore(scenario: Scenario) -> tuple[int | None, dict[str, int], set[str]]:
+    """Play every path: the best final score without a red line, the nodes where some
+    score so far leaves no choice available, and success endings reached after a red
+    line (with no ending written for that path)."""
     best: int | None = None
     stuck: dict[str, int] = {}
-    todo: list[tuple[str, int, frozenset[str]]] = [(scenario.start, 0, frozenset())]
-    seen: set[tuple[str, int]] = set()
+    tainted: set[str] = set()
+    todo: list[tuple[str, int, bool, frozenset[str]]] = [(scenario.start, 0, False, frozenset())]
+    seen: set[tuple[str, int, bool]] = set()
     while todo and len(seen) < _MAX_STATES:
-        node_id, score, path = todo.pop()
+        node_id, score, red, path = todo.pop()
         node = scenario.nodes.get(node_id)
-        if node is None or node_id in path or (node_id, score) in seen:
+        if node is None or node_id in path or (node_id, score, red) in seen:
             continue  # an unknown next, or a loop: both reported elsewhere or harmless
-        seen.add((node_id, score))
+        seen.add((node_id, score, red))
         if node.ending is not None:
-            best = score if best is None else max(best, score)
+            if red and node.after_red_line:
+                continue  # the path is shown the ending written for it
+            if red and node.ending.outcome == "good":
+                tainted.add(node_id)
+            if not red:
+                best = score if best is None else max(best, score)
             continue
         offered = [c for c in node.choices if c.available(score)]
         if node.choices and not offered:
             stuck.setdefault(node_id, score)
         for choice in offered:
-            certainties = CERTAINTY if node.certainty else {None: None}
-            for certainty in certainties:
-                todo.append((choice.next, score + points(choice, node, certainty),
-                             path | {node_id}))
-    return best, stuck
+            todo.append((choice.next, score + choice.score, red or bool(choice.red_line),
+                         path | {node_id}))
+    return best, stuck, tainted
 
 
 def best_score(scenario: Scenario) -> int | None:
-    """The highest score any path can finish with."""
+    """The highest score any path can finish with, without crossing a red line."""
     return _explore(scenario)[0]
 
 

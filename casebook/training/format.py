@@ -21,22 +21,28 @@ TOPICS = ("Open Wi-Fi safety", "Common enquiries", "Success stories")
 OUTCOMES = ("good", "mixed", "poor")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOP_KEYS = {"id", "title", "topic", "summary", "minutes", "objectives", "skills", "sources",
-             "version", "pass_mark", "allow_back", "start", "nodes"}
-_NODE_KEYS = {"id", "text", "choices", "ending", "certainty"}
-_CHOICE_KEYS = {"label", "next", "feedback", "score", "min_score", "max_score"}
+             "version", "pass_mark", "allow_back", "start", "nodes", "certainty"}
+_NODE_KEYS = {"id", "text", "choices", "ending", "after_red_line"}
+_CHOICE_KEYS = {"label", "next", "feedback", "score", "min_score", "max_score", "red_line"}
 _ENDING_KEYS = {"title", "text", "outcome"}
 
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem in a scenario file, where it is and what is wrong."""
+    """One problem in a scenario file, where it is and what is wrong.
+
+    An ``error`` keeps the file out of the catalogue; a ``warning`` is advice to
+    the author (the scenario still plays).
+    """
 
     path: str
     line: int
     message: str
+    severity: str = "error"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class Choice:
     score: int
     min_score: int | None = None
     max_score: int | None = None
+    red_line: str | None = None  # which line choosing this crosses, in one sentence
     line: int = 0
 
     def available(self, score_so_far: int) -> bool:
@@ -74,9 +81,17 @@ class Node:
     text: str
     choices: tuple[Choice, ...] = ()
     ending: Ending | None = None
-    certainty: bool = False
+    # An ending shown instead of this one when a red line was crossed on the way.
+    after_red_line: str | None = None
     line: int = 0
 
+    @property
+    def best_score(self) -> int | None:
+        """The score of the best choice here (several may share it)."""
+        return max((c.score for c in self.choices), default=None)
+
+    def is_best(self, choice: Choice) -> bool:
+        return choice.score == self.best_score
 
 @dataclass(frozen=True)
 class Scenario:
@@ -93,6 +108,7 @@ class Scenario:
     allow_back: bool
     start: str
     nodes: dict[str, Node]
+    certainty: bool = False  # ask how sure the learner is at every decision (LAPT marks)
     path: str = ""
     issues: tuple[Issue, ...] = field(default=(), compare=False)
 
@@ -218,12 +234,13 @@ def read_scenario(path: Path | str, text: str | None = None) -> Scenario:
         skills=tuple(skills), sources=tuple(_read_sources(reader, top.get("sources"), root)),
         version=version or 0, pass_mark=reader.integer(top, "pass_mark", root, what) or 0,
         allow_back=reader.flag(top, "allow_back", what), start=start, nodes=nodes,
-        path=path, issues=tuple(reader.issues),
+        certainty=reader.flag(top, "certainty", what), path=path, issues=tuple(reader.issues),
     )
 
 
 def _empty(path: str, issues: tuple[Issue, ...]) -> Scenario:
-    return Scenario("", "", "", "", 0, (), (), (), 0, 0, False, "", {}, path, issues)
+    return Scenario("", "", "", "", 0, (), (), (), 0, 0, False, "", {}, path=path,
+                    issues=issues)
 
 
 def _read_sources(reader: _Reader, node: yaml.Node | None, root: yaml.Node) -> list[Source]:
@@ -267,8 +284,13 @@ def _read_nodes(reader: _Reader, node: yaml.Node | None, root: yaml.Node) -> dic
             text = reader.text(fields, "text", item, what)
         if "choices" in fields:
             choices = _read_choices(reader, fields["choices"], what)
-        nodes[node_id or f"<line {line}>"] = Node(
-            node_id, text, tuple(choices), ending, reader.flag(fields, "certainty", what), line)
+        after = reader.text(fields, "after_red_line", item, what) if "after_red_line" in fields \
+            else None
+        if after and ending is None:
+            reader.issue(fields["after_red_line"], f"{what}: 'after_red_line' belongs on an "
+                                                   "ending node")
+        nodes[node_id or f"<line {line}>"] = Node(node_id, text, tuple(choices), ending, after,
+                                                  line)
     return nodes
 
 
@@ -300,12 +322,16 @@ def _read_choices(reader: _Reader, node: yaml.Node, what: str) -> list[Choice]:
             score=reader.integer(fields, "score", item, label) or 0,
             min_score=reader.integer(fields, "min_score", item, label, required=False),
             max_score=reader.integer(fields, "max_score", item, label, required=False),
+            red_line=(reader.text(fields, "red_line", item, label) if "red_line" in fields
+                      else None),
             line=item.start_mark.line + 1,
         ))
     return choices
 
 
-# Certainty-based marking: (multiplier when right, penalty when wrong) per answer.
+# Certainty-based marking, Gardner-Medwin's LAPT scheme: the marks for the best choice
+# and for any other, at each level of certainty. Honest doubt costs nothing when wrong;
+# confidence pays only when it is deserved.
 CERTAINTY: dict[str, tuple[int, int]] = {
     "not sure": (1, 0),
     "fairly sure": (2, -2),
@@ -313,9 +339,11 @@ CERTAINTY: dict[str, tuple[int, int]] = {
 }
 
 
-def points(choice: Choice, node: Node, certainty: str | None) -> int:
-    """What a choice scores at a node, given how sure the learner said they were."""
-    if not node.certainty:
-        return choice.score
-    multiplier, penalty = CERTAINTY[certainty or "not sure"]
-    return choice.score * multiplier if choice.score > 0 else choice.score + penalty
+def certainty_marks(best: bool, certainty: str) -> int:
+    """The LAPT marks for one answer.
+
+    >>> certainty_marks(True, "very sure"), certainty_marks(False, "very sure")
+    (3, -6)
+    """
+    right, wrong = CERTAINTY[certainty]
+    return right if best else wrong

@@ -33,7 +33,12 @@ VERBS = {
 }
 ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/simulation"
 INTERACTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
+# Documented in docs/scenario-format.md (Records): the learner's stated certainty and the
+# LAPT marks it earned, the red line a choice crossed, and an attempt's totals of both.
 CERTAINTY_EXTENSION = f"{HOME}/xapi/extensions/certainty"
+CERTAINTY_MARKS_EXTENSION = f"{HOME}/xapi/extensions/certainty-marks"
+RED_LINE_EXTENSION = f"{HOME}/xapi/extensions/red-line"
+RED_LINES_EXTENSION = f"{HOME}/xapi/extensions/red-lines-crossed"
 VERSION_EXTENSION = f"{HOME}/xapi/extensions/scenario-version"
 _NAMESPACE = uuid.UUID("6d1f2c4e-8a43-4e55-9f0c-3b7a1e2d9c10")
 _SECRET_KEY = "xapi_pseudonym_secret"
@@ -73,10 +78,18 @@ def statements(attempt: Attempt, secret: bytes) -> list[dict]:
     for number, step in enumerate(attempt.steps, start=1):
         if step.action != "choose":
             continue
-        result = {"response": step.label, "success": step.points > 0,
+        best = step.best if step.best is not None else step.points > 0
+        result = {"response": step.label, "success": bool(best) and not step.red_line,
                   "score": {"raw": step.points}}
+        extensions = {}
         if step.certainty:
-            result["extensions"] = {CERTAINTY_EXTENSION: step.certainty}
+            extensions[CERTAINTY_EXTENSION] = step.certainty
+        if step.certainty_marks is not None:
+            extensions[CERTAINTY_MARKS_EXTENSION] = step.certainty_marks
+        if step.red_line:
+            extensions[RED_LINE_EXTENSION] = step.red_line
+        if extensions:
+            result["extensions"] = extensions
         out.append(_statement(attempt, number, actor, "answered", {
             "objectType": "Activity", "id": f"{parent['id']}/nodes/{step.node_id}",
             "definition": {"type": INTERACTION_TYPE, "interactionType": "choice",
@@ -86,7 +99,12 @@ def statements(attempt: Attempt, secret: bytes) -> list[dict]:
         scaled = (max(min(attempt.score / attempt.max_score, 1.0), -1.0)
                   if attempt.max_score > 0 else 0.0)
         score = {"raw": attempt.score, "max": attempt.max_score, "scaled": round(scaled, 4)}
-        final = {"score": score, "completion": True, "success": bool(attempt.passed)}
+        # A crossed red line fails the attempt whatever the score (passed is then false).
+        final = {"score": score, "completion": True,
+                 "success": bool(attempt.passed) and not attempt.red_lines,
+                 "extensions": {RED_LINES_EXTENSION: attempt.red_lines}}
+        if attempt.certainty_score is not None:
+            final["extensions"][CERTAINTY_MARKS_EXTENSION] = attempt.certainty_score
         out.append(_statement(attempt, "completed", actor, "completed", parent, final,
                               context, attempt.finished_at))
         verdict = "passed" if attempt.passed else "failed"
