@@ -49,7 +49,7 @@ def check(scenario: Scenario) -> list[Issue]:
             issue(node.line, f"node {node.id!r} has no path to an ending")
     issues += _red_line_rules(scenario)
     if not any(i.message.startswith("malformed") for i in issues):
-        best, stuck, tainted = _explore(scenario)
+        best, stuck, tainted, forced = _explore(scenario)
         for node_id, score in sorted(stuck.items()):
             issue(nodes[node_id].line, f"node {node_id!r} offers no choice when the score so "
                                        f"far is {score}: check min_score and max_score")
@@ -63,6 +63,10 @@ def check(scenario: Scenario) -> list[Issue]:
                                        "red line: give it 'after_red_line' (an ending for that "
                                        "path) or send red-line paths elsewhere")
         issues += _warnings(scenario)
+        for node_id in sorted(forced):
+            issues.append(Issue(path, nodes[node_id].line, f"the final decision {node_id!r} is "
+                                "made by the score so far, not by the learner: at some scores "
+                                "min_score / max_score leave only one choice", "warning"))
     return sorted(set(issues), key=lambda i: (i.line, i.message))
 
 
@@ -73,7 +77,10 @@ def _reachable(scenario: Scenario) -> set[str]:
         if node_id in seen or node_id not in scenario.nodes:
             continue
         seen.add(node_id)
-        todo.extend(c.next for c in scenario.nodes[node_id].choices)
+        node = scenario.nodes[node_id]
+        todo.extend(c.next for c in node.choices)
+        if node.after_red_line:
+            todo.append(node.after_red_line)
     return seen
 
 
@@ -121,25 +128,18 @@ def _warnings(scenario: Scenario) -> list[Issue]:
         found.append(Issue(scenario.path, 1, f"the best choice is the longest label at "
                            f"{len(longest_best)} of {len(decisions)} decisions: vary the lengths "
                            "so that length gives nothing away", "warning"))
-    for node in decisions:
-        goes_to_ending = all(scenario.nodes.get(c.next) is not None
-                             and scenario.nodes[c.next].ending is not None for c in node.choices)
-        by_score = any(c.min_score is not None or c.max_score is not None for c in node.choices)
-        if goes_to_ending and by_score:
-            found.append(Issue(scenario.path, node.line, f"the final decision {node.id!r} is "
-                               "chosen by the score so far (min_score / max_score), not by the "
-                               "learner: let the learner's choice decide how it ends",
-                               "warning"))
     return found
 
 
-def _explore(scenario: Scenario) -> tuple[int | None, dict[str, int], set[str]]:
+def _explore(scenario: Scenario) -> tuple[int | None, dict[str, int], set[str], set[str]]:
     """Play every path: the best final score without a red line, the nodes where some
-    score so far leaves no choice available, and success endings reached after a red
-    line (with no ending written for that path)."""
+    score so far leaves no choice available, success endings reached after a red line
+    (with no ending written for that path), and final decisions where the score leaves
+    the learner only one choice."""
     best: int | None = None
     stuck: dict[str, int] = {}
     tainted: set[str] = set()
+    forced: set[str] = set()
     todo: list[tuple[str, int, bool, frozenset[str]]] = [(scenario.start, 0, False, frozenset())]
     seen: set[tuple[str, int, bool]] = set()
     while todo and len(seen) < _MAX_STATES:
@@ -159,10 +159,13 @@ def _explore(scenario: Scenario) -> tuple[int | None, dict[str, int], set[str]]:
         offered = [c for c in node.choices if c.available(score)]
         if node.choices and not offered:
             stuck.setdefault(node_id, score)
+        final = all(getattr(scenario.nodes.get(c.next), "ending", None) for c in node.choices)
+        if final and len(node.choices) > 1 and len(offered) == 1:
+            forced.add(node_id)
         for choice in offered:
             todo.append((choice.next, score + choice.score, red or bool(choice.red_line),
                          path | {node_id}))
-    return best, stuck, tainted
+    return best, stuck, tainted, forced
 
 
 def best_score(scenario: Scenario) -> int | None:

@@ -6,7 +6,8 @@ Twine turns it into scenario YAML here, then adds what Twee cannot hold.
 
 Each story passage becomes a node, each link a choice, and a passage with no
 links an ending. Scores and outcomes come from the tags of the passage a link
-goes to: ``good``, ``mixed``, ``bad`` or ``poor``, ``score:N``.
+goes to: ``good``, ``mixed``, ``bad`` or ``poor``, ``score:N``; a link into a
+passage tagged ``red-line`` (or ``redline``) crosses a red line.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ SPECIAL_PASSAGES = frozenset(
     "StoryShare StoryIncludes StoryInterface PassageReady PassageDone PassageHeader PassageFooter"
     .split())
 CODE_TAGS = frozenset({"script", "stylesheet", "widget"})
+# A link into a passage with one of these tags crosses a red line.
+RED_LINE_TAGS = frozenset({"red-line", "redline"})
 DEFAULT_TOPIC = "Common enquiries"
 MAX_FEEDBACK = 200
 # `.*?\]*` lets a target end in "]" (an escaped name like "Leaflet \[draft\]").
@@ -237,9 +240,15 @@ def _node(passage: Passage, ids: dict[str, str], by_name: dict[str, Passage]) ->
         feedback = _shorten(_first_paragraph(clean_text(target.text)))
         # A link inside a sentence often starts lower-case; a choice starts a sentence.
         label = link.label[:1].upper() + link.label[1:]
-        choices.append({"label": label, "next": ids[target.name],
-                        "score": score(target.tags),
-                        "feedback": feedback or _you_chose(label)})
+        choice = {"label": label, "next": ids[target.name], "score": score(target.tags),
+                  "feedback": feedback or _you_chose(label)}
+        if RED_LINE_TAGS & {t.lower() for t in target.tags}:
+            # A red line earns nothing; its sentence starts as the passage's first one,
+            # for the trainer to make it say which line is crossed.
+            choice["score"] = min(choice["score"], 0)
+            choice["red_line"] = (_SENTENCE_END.split(feedback)[0] if feedback
+                                  else f"{label} crosses a line staff never cross.")
+        choices.append(choice)
     return {"id": ids[passage.name], "text": text or passage.name, "choices": choices}
 
 
