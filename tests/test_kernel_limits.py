@@ -1,21 +1,28 @@
 """`casebook serve` shares a small machine among many pages: a cap on live kernels (a
 page beyond it is told the server is busy), pages whose browser has gone make room,
-warm kernels wait for room, and every kernel's memory is limited. Real Voilà,
-real kernels, real HTTP; the rules alone in casebook.kernel_budget's tests below."""
+warm kernels wait for room, and every kernel's memory is limited (each kernel is
+started by a launcher that limits its own memory, then becomes ipykernel). Real
+Voilà, real kernels, real HTTP; the rules and the launcher alone further down."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from casebook import open_casebook
+from casebook.serving import kernel_launch
 from casebook.serving.kernel_rules import BootGate
+from widgets.kernel_limits import LimitedKernelSpecs, LimitNotSet
 
 from servers import PlannedServer
 
@@ -48,7 +55,7 @@ def _served(db, tmp_path, **options) -> PlannedServer:
 def test_past_the_cap_a_page_says_the_server_is_busy_until_a_gone_page_makes_room(
         new_db, tmp_path):
     server = _served(new_db, tmp_path, pool=0, max_kernels=2,
-                     limits=("--evict-after-seconds=15",))
+                     limits=("--CappedKernels.evict_after_seconds=15",))
     training = server.url + "voila/render/training.ipynb"
     try:
         assert _open(training)[0] == 200
@@ -95,7 +102,7 @@ def test_warm_kernels_wait_for_room_and_never_pass_the_cap(new_db, tmp_path):
 
 def test_warming_takes_the_room_of_pages_gone_a_while(new_db, tmp_path):
     server = _served(new_db, tmp_path, pool=1, max_kernels=4,
-                     limits=("--evict-after-seconds=6",))
+                     limits=("--CappedKernels.evict_after_seconds=6",))
     training = server.url + "voila/render/training.ipynb"
     try:
         _wait_for_kernels(server, 3)  # one warm kernel per app
@@ -125,15 +132,17 @@ def _wait_for_kernels(server: PlannedServer, count: int, timeout: float = 90) ->
 def test_every_kernel_has_its_memory_limited(new_db, tmp_path):
     server = _served(new_db, tmp_path, pool=1, kernel_memory=700)
     try:
-        deadline = time.monotonic() + 90
-        while len(server.kernels()) < 3 and time.monotonic() < deadline:
-            time.sleep(0.5)
+        _wait_for_kernels(server, 3)  # the warm ones, one per app
+        warm = set(server.kernels())
         assert _open(server.url + "voila/render/meetup.ipynb")[0] == 200
+        _wait_for_kernels(server, 4)  # the page took a warm kernel; another warms
         kernels = server.kernels()
-        assert len(kernels) >= 3
+        assert warm < set(kernels)
         for pid in kernels:
             limits = open(f"/proc/{pid}/limits").read()
             assert re.search(r"Max data size\s+734003200\s+734003200\s+bytes", limits), limits
+            command = open(f"/proc/{pid}/cmdline").read().split("\0")
+            assert command[1:3] == ["-m", "ipykernel_launcher"]  # the launcher became it
     finally:
         server.stop()
 
@@ -191,3 +200,50 @@ def test_warming_waits_until_no_page_is_waiting():
 def test_a_gate_needs_a_slot():
     with pytest.raises(ValueError, match="at least one slot"):
         BootGate(0)
+
+
+# --- The memory limit, alone ---------------------------------------------------------
+
+def _launch(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """Run the launcher with a stand-in ipykernel_launcher (found first, in the working
+    folder, as Jupyter's own ``python -m ipykernel_launcher`` would find it) that
+    reports the limit it runs under, its PID and its arguments."""
+    (tmp_path / "ipykernel_launcher.py").write_text(
+        "import os, resource, sys\n"
+        "print(*resource.getrlimit(resource.RLIMIT_DATA), os.getpid(), *sys.argv[1:])\n")
+    code = ("import os, subprocess, sys\n"
+            f"child = subprocess.Popen([sys.executable, {str(kernel_launch.__file__)!r}, "
+            f"*{list(args)!r}])\n"
+            "print(child.pid, flush=True)\n"
+            "sys.exit(child.wait())\n")
+    return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=30, env={**os.environ, "PYTHONPATH": ""})
+
+
+def test_the_launcher_limits_its_own_memory_then_becomes_the_kernel(tmp_path):
+    ran = _launch(tmp_path, "--memory-mb=600", "-f", "kernel-1.json")
+    assert ran.returncode == 0, ran.stderr
+    launcher_pid, kernel = ran.stdout.splitlines()
+    assert kernel.split() == ["629145600", "629145600", launcher_pid, "-f", "kernel-1.json"]
+
+
+@pytest.mark.parametrize("args", [(), ("-f", "kernel.json"), ("--memory-mb=lots",),
+                                  ("--memory-mb=0", "-f", "kernel.json")])
+def test_no_kernel_starts_without_a_limit(tmp_path, args):
+    ran = _launch(tmp_path, *args)
+    assert ran.returncode == 2
+    assert len(ran.stdout.splitlines()) == 1  # the launcher's PID: the kernel never ran
+    assert ran.stderr.startswith("kernel_launch: ") and len(ran.stderr.splitlines()) == 1
+
+
+def test_the_kernel_spec_runs_the_launcher_with_the_limit():
+    specs = LimitedKernelSpecs(memory_mb=700)
+    spec = specs.get_kernel_spec("python3")
+    assert spec.argv[1:] == [str(Path(kernel_launch.__file__).resolve()), "--memory-mb=700",
+                             "-f", "{connection_file}"]
+    assert spec.language == "python" and spec.display_name
+    assert list(specs.get_all_specs()) == ["python3"]
+    with pytest.raises(Exception, match="No such kernel named ir"):
+        specs.get_kernel_spec("ir")  # no other kernel, so none without the limit
+    with pytest.raises(LimitNotSet, match="needs a kernel memory limit"):
+        LimitedKernelSpecs()

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from casebook import CasebookError, open_casebook
-from casebook.serving.plan import plan
+from casebook.serving.plan import left_out, plan
+from casebook.training.catalogue import ENVIRONMENT as SCENARIOS_ENVIRONMENT
+from casebook.training.catalogue import load_catalogue
+from casebook.training.format import Issue
 
 from servers import free_port, kernels_using
 
@@ -26,7 +29,11 @@ def test_loopback_needs_no_token_and_the_safe_defaults_are_set(sqlite_url):
                  "--VoilaConfiguration.allow_theme_override=NO",
                  "--VoilaConfiguration.allow_template_override=NO", "--template=casebook",
                  "--preheat_kernel=True", "--pool_size=1", "cull_idle_timeout=900",
-                 "-m widgets.voila_app --max-kernels=30 --kernel-memory-mb=1024"):
+                 "-m widgets.voila_app",
+                 "--VoilaConfiguration.multi_kernel_manager_class="
+                 "widgets.kernel_limits.CappedKernels --CappedKernels.max_kernels=30",
+                 "--VoilaConfiguration.kernel_spec_manager_class="
+                 "widgets.kernel_limits.LimitedKernelSpecs --LimitedKernelSpecs.memory_mb=1024"):
         assert flag in command
     assert found.environment["CASEBOOK_DB"] == sqlite_url
     template = Path(found.environment["JUPYTER_PATH"]) / "voila" / "templates" / "casebook"
@@ -59,11 +66,66 @@ def test_base_url_and_bad_options(sqlite_url, tmp_path):
     with pytest.raises(CasebookError, match="--max-kernels is 6; expected more than the 6 "
                                             "kept warm"):
         plan(cb, pool=2, max_kernels=6)
-    assert "--max-kernels=7" in plan(cb, pool=2, max_kernels=7).command
+    assert "--CappedKernels.max_kernels=7" in plan(cb, pool=2, max_kernels=7).command
     with pytest.raises(CasebookError, match="--kernel-memory is 100; expected 512"):
         plan(cb, kernel_memory=100)
     with pytest.raises(CasebookError, match="no apps found"):
         plan(cb, notebooks=tmp_path)
+
+
+def test_scenarios_must_be_a_folder(sqlite_url, tmp_path):
+    cb = open_casebook(sqlite_url)
+    with pytest.raises(CasebookError) as missing:
+        plan(cb, scenarios=str(tmp_path / "nowhere"))
+    assert str(missing.value) == (f"--scenarios {tmp_path / 'nowhere'}: expected a folder of "
+                                  "scenarios, found nothing there")
+    (tmp_path / "a-file.yaml").write_text("id: x\n")
+    with pytest.raises(CasebookError, match="expected a folder of scenarios, found a file"):
+        plan(cb, scenarios=str(tmp_path / "a-file.yaml"))
+
+
+def test_the_cli_refuses_a_missing_scenarios_folder_in_one_line(tmp_path):
+    refused = subprocess.run(
+        [sys.executable, "-m", "casebook.cli", "serve", "--db", f"sqlite:///{tmp_path / 'c.db'}",
+         "--scenarios", str(tmp_path / "nowhere")], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.splitlines() == [
+        f"casebook serve: --scenarios {tmp_path / 'nowhere'}: expected a folder of scenarios, "
+        "found nothing there"]
+
+
+def test_the_banner_lists_scenario_files_left_out_and_why(sqlite_url, tmp_path, monkeypatch):
+    monkeypatch.delenv(SCENARIOS_ENVIRONMENT, raising=False)
+    cb = open_casebook(sqlite_url)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "broken.yaml").write_text("id: broken\ntitle: Half written\n")
+    found = plan(cb, scenarios=str(mine))
+    issues = load_catalogue([mine]).issues
+    broken = [issue for issue in issues if issue.path == str(mine / "broken.yaml")]
+    assert broken  # a file with only an id and a title fails its checks
+    listed = left_out(issues)
+    at = found.banner.index(listed[0])
+    assert found.banner[at:at + len(listed)] == listed
+    assert all(f"  {issue}" in listed or listed == [f"Left out 1 scenario file: {issue}"]
+               for issue in broken)
+    assert found.banner[-1] == "Press Ctrl-C to stop."
+    assert found.environment[SCENARIOS_ENVIRONMENT] == str(mine)
+    # Folders named in the environment already stay: the kernels see what was checked.
+    (tmp_path / "theirs").mkdir()
+    monkeypatch.setenv(SCENARIOS_ENVIRONMENT, str(tmp_path / "theirs"))
+    found = plan(cb, scenarios=str(mine))
+    assert found.environment[SCENARIOS_ENVIRONMENT] == f"{tmp_path / 'theirs'}:{mine}"
+
+
+def test_left_out_lines_name_each_problem():
+    one = Issue("mine/a.yaml", 3, "node 'end' is never reached")
+    two = Issue("mine/b.yaml", 1, "no title")
+    assert left_out([]) == []
+    assert left_out([one]) == ["Left out 1 scenario file: mine/a.yaml:3: node 'end' is never "
+                               "reached"]
+    assert left_out([one, two, one]) == ["Left out 2 scenario files:",
+                                         f"  {one}", f"  {two}", f"  {one}"]
 
 
 class _Refuse(urllib.request.HTTPRedirectHandler):

@@ -4,7 +4,9 @@
 banner (pure, so it is tested without starting anything); :func:`serve` runs
 it and stops it cleanly on Ctrl-C or SIGTERM, kernels included. Voilà runs in
 a child process, ``python -m widgets.voila_app`` (the limits live there, on the UI
-side): this package never imports Voilà.
+side): this package never imports Voilà. The limits reach it through Voilà's own
+settings: the kernel manager class (the cap) and the kernel spec manager class
+(every kernel started by :mod:`.kernel_launch`, its memory limited).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 
 from ..errors import CasebookError
 from ..store import Casebook
+from ..training.catalogue import ENVIRONMENT as SCENARIOS_ENVIRONMENT
+from ..training.catalogue import load_catalogue
 
 APPS = {
     "training": "Training scenarios: for staff and volunteers",
@@ -30,6 +34,9 @@ APPS = {
 CULL_IDLE_SECONDS = 900
 CULL_INTERVAL_SECONDS = 60
 TEMPLATE = "casebook"
+# The classes in widgets/kernel_limits.py that carry the limits into Voilà.
+KERNEL_MANAGER = "widgets.kernel_limits.CappedKernels"
+KERNEL_SPECS = "widgets.kernel_limits.LimitedKernelSpecs"
 # Each open app page has a kernel of 70-160 MB: 30 of them fit a few GB, enough for a
 # training room, and a page beyond that gets a "try again" page, not a slow machine.
 MAX_KERNELS = 30
@@ -90,12 +97,19 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
                             "and at most 500")
     if not 512 <= kernel_memory <= 65536:
         raise CasebookError(f"--kernel-memory is {kernel_memory}; expected 512 to 65536 (MB)")
+    if scenarios and not Path(scenarios).is_dir():
+        found = "a file" if Path(scenarios).exists() else "nothing"
+        raise CasebookError(f"--scenarios {scenarios}: expected a folder of scenarios, "
+                            f"found {found} there")
     if not is_loopback(host) and not token:
         token = secrets.token_urlsafe(24)
     base_url = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
     command = [
         sys.executable, "-m", "widgets.voila_app",
-        f"--max-kernels={max_kernels}", f"--kernel-memory-mb={kernel_memory}",
+        f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
+        f"--CappedKernels.max_kernels={max_kernels}",
+        f"--VoilaConfiguration.kernel_spec_manager_class={KERNEL_SPECS}",
+        f"--LimitedKernelSpecs.memory_mb={kernel_memory}",
         str(notebooks), "--no-browser",
         f"--port={port}", f"--Voila.ip={host}", f"--base_url={base_url}",
         f"--template={TEMPLATE}", "--classic_tree=True",
@@ -113,16 +127,38 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
         url = url.set(database=str(Path(url.database).resolve()))
     environment = {"CASEBOOK_DB": url.render_as_string(hide_password=False),
                    "JUPYTER_PATH": str(template_root())}
-    if scenarios:
-        environment["CASEBOOK_SCENARIOS"] = str(Path(scenarios).resolve())
+    extra = [Path(scenarios).resolve()] if scenarios else []
+    if extra:
+        # The kernels find scenarios where the banner's check looked: those named by
+        # the environment already, and the folder added.
+        known = [p for p in os.environ.get(SCENARIOS_ENVIRONMENT, "").split(os.pathsep) if p]
+        environment[SCENARIOS_ENVIRONMENT] = os.pathsep.join([*known, str(extra[0])])
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{shown_host}:{port}{base_url}" + (f"?token={token}" if token else "")
     banner = [f"Library casebook apps at {address}", f"Casebook: {casebook.describe()}"]
     banner += [f"  {base_url}voila/render/{name}.ipynb  {about}" for name, about in APPS.items()]
     banner.append(f"Up to {max_kernels} app pages open at once ({warm} of them kept warm), "
                   f"each limited to {kernel_memory} MB.")
+    banner += left_out(load_catalogue(extra).issues)
     banner.append("Press Ctrl-C to stop.")
     return Plan(command, environment, banner, address, token)
+
+
+def left_out(issues) -> list[str]:
+    """Banner lines for the scenario files that fail their checks, each problem with
+    where it is, so whoever starts the server sees why a scenario is missing.
+
+    >>> from casebook.training.format import Issue
+    >>> left_out([Issue("mine/scams.md", 4, "choice 'Call back' leads nowhere")])
+    ["Left out 1 scenario file: mine/scams.md:4: choice 'Call back' leads nowhere"]
+    """
+    if not issues:
+        return []
+    files = len({issue.path for issue in issues})
+    heading = f"Left out {files} scenario file{'s' if files != 1 else ''}:"
+    if len(issues) == 1:
+        return [f"{heading} {issues[0]}"]
+    return [heading, *(f"  {issue}" for issue in issues)]
 
 
 def serve(the_plan: Plan) -> int:
