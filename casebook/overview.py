@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from .entries import Entry, count_entries, list_entries
 from .filters import EntryFilter, day_bounds
@@ -114,6 +114,21 @@ class HardChoice:
 
 
 @dataclass(frozen=True)
+class RedLineCount:
+    """How often one red line of one scenario was crossed (in how many of its attempts)."""
+
+    scenario_id: str
+    scenario_title: str
+    red_line: str
+    crossed: int
+    attempts: int
+
+    @property
+    def rate(self) -> float:
+        return self.crossed / self.attempts if self.attempts else 0.0
+
+
+@dataclass(frozen=True)
 class Overview:
     total: int
     themes_by_month: list[MonthCount]
@@ -122,6 +137,7 @@ class Overview:
     stories: list[Entry]
     training: list[ScenarioResult]
     hardest: list[HardChoice]
+    red_lines: list[RedLineCount] = ()
 
     @property
     def empty(self) -> bool:
@@ -172,9 +188,14 @@ def training_results(cb: Casebook, where: EntryFilter) -> list[ScenarioResult]:
                 for r in conn.execute(query)]
 
 
+def _wrong(s):
+    """A step that was not the best choice (steps stored before 0006: scored 0 or less)."""
+    return or_(s.best.is_(False), and_(s.best.is_(None), s.points <= 0))
+
+
 def hardest_choices(cb: Casebook, where: EntryFilter, limit: int = 5) -> list[HardChoice]:
     s, a = attempt_steps.c, attempts.c
-    wrong = func.sum(case((s.points <= 0, 1), else_=0)).label("wrong")
+    wrong = func.sum(case((_wrong(s), 1), else_=0)).label("wrong")
     answered = func.count().label("answered")
     base = (select(a.scenario_id, s.node_id, answered, wrong)
             .select_from(attempt_steps.join(attempts, a.id == s.attempt_id))
@@ -191,12 +212,31 @@ def hardest_choices(cb: Casebook, where: EntryFilter, limit: int = 5) -> list[Ha
                 select(s.choice_label, func.count().label("n"))
                 .select_from(attempt_steps.join(attempts, a.id == s.attempt_id))
                 .where(and_(a.scenario_id == r.scenario_id, s.node_id == r.node_id,
-                            s.action == "choose", s.points <= 0, *_attempt_clauses(where)))
+                            s.action == "choose", _wrong(s), *_attempt_clauses(where)))
                 .group_by(s.choice_label).order_by(func.count().desc()).limit(1)
             ).first()
             found.append(HardChoice(r.scenario_id, r.node_id, r.answered, int(r.wrong),
                                     label.choice_label if label else ""))
     return found
+
+
+def red_lines_crossed(cb: Casebook, where: EntryFilter) -> list[RedLineCount]:
+    """Each red line crossed, per scenario, most often crossed first: the training signal
+    a manager most needs. A line crossed and then undone with "go back" still counts."""
+    s, a = attempt_steps.c, attempts.c
+    per_scenario = (select(a.scenario_id, func.count().label("n"))
+                    .where(*_attempt_clauses(where)).group_by(a.scenario_id).subquery())
+    crossed = (select(a.scenario_id, func.max(a.scenario_title).label("title"), s.red_line,
+                      func.count(func.distinct(a.id)).label("crossed"))
+               .select_from(attempt_steps.join(attempts, a.id == s.attempt_id))
+               .where(s.action == "choose", s.red_line.is_not(None), *_attempt_clauses(where))
+               .group_by(a.scenario_id, s.red_line).subquery())
+    query = (select(crossed, per_scenario.c.n)
+             .join(per_scenario, per_scenario.c.scenario_id == crossed.c.scenario_id)
+             .order_by(crossed.c.crossed.desc(), crossed.c.scenario_id, crossed.c.red_line))
+    with cb.read() as conn:
+        return [RedLineCount(r.scenario_id, r.title, r.red_line, r.crossed, r.n)
+                for r in conn.execute(query)]
 
 
 def overview(cb: Casebook, where: EntryFilter | None = None, *, stories: int = 6,
@@ -218,6 +258,7 @@ def overview(cb: Casebook, where: EntryFilter | None = None, *, stories: int = 6
                  if wants("success_story") else []),
         training=training_results(cb, where),
         hardest=hardest_choices(cb, where),
+        red_lines=red_lines_crossed(cb, where),
     )
 
 

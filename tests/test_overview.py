@@ -51,9 +51,9 @@ def test_training_results_and_hardest_choices(casebook):
         for index, certainty in answers:
             session.choose(index, certainty)
 
-    play("A", "North", [(0, "very sure"), (0, None)])        # passes
-    play("B", "North", [(1, "very sure"), (1, None)])        # wrong at "ask", fails
-    play("C", "South", [(1, "not sure"), (1, None)])         # wrong at "ask"
+    play("A", "North", [(0, "very sure"), (0, "not sure")])        # passes
+    play("B", "North", [(1, "very sure"), (1, "not sure")])        # wrong at "ask", fails
+    play("C", "South", [(1, "not sure"), (1, "not sure")])         # wrong at "ask"
     play("D", "South", [(0, "not sure")])                    # unfinished
     (result,) = overview(casebook).training
     assert (result.attempts, result.finished, result.passed) == (4, 3, 1)
@@ -62,7 +62,15 @@ def test_training_results_and_hardest_choices(casebook):
     hardest = overview(casebook).hardest
     assert [(h.node_id, h.answered, h.wrong) for h in hardest] == [("explain", 3, 2),
                                                                     ("ask", 4, 2)]
-    assert hardest[0].commonest_wrong == "A weaker answer"
+    assert hardest[0].commonest_wrong == "A weaker answer that leaves Sam to work it out alone"
     assert hardest[1].commonest_wrong == "Tell Sam never to use it"
+    play("E", "South", [(2, "very sure"), (0, "not sure")])   # crosses the red line
+    play("F", "North", [(2, "not sure")])                    # crosses it, unfinished
+    (line,) = overview(casebook).red_lines
+    assert (line.scenario_title, line.crossed, line.attempts) == (
+        "Is the library Wi-Fi safe?", 2, 6)
+    assert line.red_line == "Staff never sign in to a customer's bank or handle their passcodes."
+    (north_line,) = overview(casebook, EntryFilter(services="North")).red_lines
+    assert north_line.crossed == 1
     (north,) = overview(casebook, EntryFilter(services="North")).training
-    assert (north.attempts, north.passed) == (2, 1)
+    assert (north.attempts, north.passed) == (3, 1)

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from casebook.training.checker import best_score, check, check_files
-from casebook.training.format import CERTAINTY, points, read_scenario
+from casebook.training.format import CERTAINTY, certainty_marks, read_scenario
 
 from conftest import run_cli
 
@@ -25,20 +25,20 @@ def messages(path) -> list[str]:
     return [f"{i.line}: {i.message}" for i in check(read_scenario(path))]
 
 
-def test_the_example_is_valid_and_scored_with_certainty():
+def test_the_example_is_valid_and_asks_certainty_throughout():
     scenario = read_scenario(EXAMPLE)
     assert check(scenario) == []
     assert (scenario.id, scenario.version, scenario.pass_mark, scenario.start) == (
-        "test-example", 2, 4, "ask")
-    assert len(scenario.nodes) == 4 and scenario.nodes["ask"].certainty
-    assert best_score(scenario) == 2 * 3 + 2  # very sure of the right answer, then the best
+        "test-example", 3, 3, "ask")
+    assert len(scenario.nodes) == 5 and scenario.certainty
+    assert best_score(scenario) == 2 + 2  # points alone: certainty never adds to them
+    assert scenario.nodes["good-end"].after_red_line == "risk-end"
+    assert scenario.nodes["ask"].choices[2].red_line.startswith("Staff never sign in")
 
 
-def test_certainty_based_marking():
-    node = read_scenario(EXAMPLE).nodes["ask"]
-    right, wrong = node.choices
-    assert [points(right, node, c) for c in CERTAINTY] == [2, 4, 6]
-    assert [points(wrong, node, c) for c in CERTAINTY] == [0, -2, -6]
+def test_certainty_marks_follow_the_lapt_table():
+    assert [certainty_marks(True, c) for c in CERTAINTY] == [1, 2, 3]
+    assert [certainty_marks(False, c) for c in CERTAINTY] == [0, -2, -6]
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -52,8 +52,16 @@ def test_certainty_based_marking():
      d["nodes"][1]["choices"][1].update(next="loop"), "node 'loop' has no path to an ending"),
     (lambda d: d["nodes"].append(dict(d["nodes"][3])), "node id 'mixed-end' is used twice"),
     (lambda d: d["nodes"][1]["choices"][1].pop("feedback"), "has no feedback"),
-    (lambda d: d.update(pass_mark=99), "pass mark 99 is above the best reachable score 8"),
-    (lambda d: d["nodes"][1]["choices"][1].update(min_score=50),
+    (lambda d: d.update(pass_mark=99), "pass mark 99 is above the best score reachable without "
+                                       "crossing a red line (4)"),
+    (lambda d: d["nodes"][0]["choices"][1].update(score=-1), "scores -1, below zero, but is "
+                                                             "not a red line"),
+    (lambda d: d["nodes"][2].pop("after_red_line"), "the success ending 'good-end' can be "
+                                                    "reached after a red line"),
+    (lambda d: d["nodes"][2].update(after_red_line="good-end"), "names 'good-end', a success "
+                                                                "ending"),
+    (lambda d: d["nodes"][0].update(certainty=True), "unknown key 'certainty'"),
+    (lambda d: [c.update(min_score=50) for c in d["nodes"][1]["choices"][:2]],
      "node 'explain' offers no choice when the score so far is"),
     (lambda d: d.update(topic="Wifi"), "topic 'Wifi' is not one of"),
     (lambda d: d.update(skills=["Typing"]), "skill 'Typing' is not one of"),
@@ -97,7 +105,7 @@ def test_duplicate_scenario_ids_across_files(tmp_path):
 
 def test_cli_check(tmp_path):
     good = run_cli("scenarios", "check", str(EXAMPLE))
-    assert good.returncode == 0 and "ok: test-example (4 nodes, best score 8, pass mark 4)" \
+    assert good.returncode == 0 and "ok: test-example (5 nodes, best score 4, pass mark 3" \
         in good.stdout
     bad = variant(tmp_path, lambda d: d.update(pass_mark=99))
     result = run_cli("scenarios", "check", str(EXAMPLE), str(bad))

@@ -173,7 +173,7 @@ def test_round_trip_through_the_checker(tmp_path):
     path.write_text(converted.stdout, encoding="utf-8")
     checked = run_cli("scenarios", "check", str(path))
     assert checked.returncode == 0, checked.stderr
-    assert "ok: spot-the-scam-email (7 nodes, best score 5, pass mark 3)" in checked.stdout
+    assert "ok: spot-the-scam-email (7 nodes, best score 5, pass mark 3;" in checked.stdout
 
 
 def test_topic_hints_from_story_data_or_a_tag():
@@ -183,3 +183,16 @@ def test_topic_hints_from_story_data_or_a_tag():
         "Open Wi-Fi safety"
     with pytest.raises(TweeError, match="topic 'Fun' is not one of"):
         twee_to_yaml(story.replace("Success stories", "Fun"))
+
+
+def test_a_link_into_a_red_line_passage_crosses_a_red_line():
+    source = (":: Start\nPat reads out a code. [[Stop Pat->Safe]] or [[Type it->Typed]]\n\n"
+              ":: Safe [good]\nPat types the code alone. [[Finish]]\n\n"
+              ":: Typed [red-line]\nStaff never type a customer's code. Pat's account is at "
+              "risk. [[Finish]]\n\n:: Finish [mixed]\nPat goes home.\n")
+    scenario = yaml.safe_load(twee_to_yaml(source))
+    start = next(n for n in scenario["nodes"] if n["id"] == "start")
+    typed = next(c for c in start["choices"] if c["label"] == "Type it")
+    assert typed["red_line"] == "Staff never type a customer's code."
+    assert typed["score"] <= 0
+    assert "red_line" not in next(c for c in start["choices"] if c["label"] == "Stop Pat")

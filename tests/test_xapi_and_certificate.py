@@ -22,8 +22,8 @@ def play(casebook, learner, answers):
 
 
 def test_statements_for_answers_completion_and_result(casebook):
-    passed = play(casebook, "Priya Shah", [(0, "very sure"), (0, None)])
-    failed = play(casebook, "Olu Bello", [(1, "very sure"), (1, None)])
+    passed = play(casebook, "Priya Shah", [(0, "very sure"), (0, "not sure")])
+    failed = play(casebook, "Olu Bello", [(1, "very sure"), (1, "not sure")])
     unfinished = play(casebook, "priya  SHAH", [(0, "not sure")])
     found = list(export_statements(casebook))
     assert [s["verb"]["display"]["en-GB"] for s in found] == [
@@ -34,12 +34,15 @@ def test_statements_for_answers_completion_and_result(casebook):
     assert first["verb"]["id"] == VERBS["answered"]
     assert first["object"]["id"] == f"{HOME}/scenarios/test-example/nodes/ask"
     assert first["result"] == {"response": "Say it is fine for most things, and explain why",
-                               "success": True, "score": {"raw": 6},
-                               "extensions": {f"{HOME}/xapi/extensions/certainty": "very sure"}}
+                               "success": True, "score": {"raw": 2},
+                               "extensions": {f"{HOME}/xapi/extensions/certainty": "very sure",
+                                              f"{HOME}/xapi/extensions/certainty-marks": 3}}
     assert first["context"]["registration"] == passed.id
     assert first["timestamp"].endswith("Z")
-    assert found[2]["result"] == {"score": {"raw": 8, "max": 8, "scaled": 1.0},
-                                  "completion": True, "success": True}
+    assert found[2]["result"] == {
+        "score": {"raw": 4, "max": 4, "scaled": 1.0}, "completion": True, "success": True,
+        "extensions": {f"{HOME}/xapi/extensions/red-lines-crossed": 0,
+                       f"{HOME}/xapi/extensions/certainty-marks": 4}}
     assert found[7]["result"]["success"] is False and failed.passed is False
     # Pseudonymous: no name anywhere, the same person always the same account.
     text = str(found)
@@ -51,19 +54,31 @@ def test_statements_for_answers_completion_and_result(casebook):
     assert [s["id"] for s in export_statements(casebook)] == [s["id"] for s in found]
 
 
+def test_a_red_line_fails_the_attempt_in_xapi(casebook):
+    crossed = play(casebook, "Kim", [(2, "very sure"), (0, "very sure")])
+    assert crossed.passed is False and crossed.red_lines == 1
+    found = list(export_statements(casebook))
+    first = found[0]["result"]
+    assert first["success"] is False
+    assert first["extensions"][f"{HOME}/xapi/extensions/red-line"].startswith("Staff never")
+    assert [s["verb"]["display"]["en-GB"] for s in found][-1] == "failed"
+    assert found[-1]["result"]["success"] is False
+    assert found[-1]["result"]["extensions"][f"{HOME}/xapi/extensions/red-lines-crossed"] == 1
+
+
 def test_a_certificate_for_a_passed_attempt(casebook):
-    attempt = play(casebook, "Sam <b>Jones</b>", [(0, "fairly sure"), (0, None)])
+    attempt = play(casebook, "Sam <b>Jones</b>", [(0, "fairly sure"), (0, "not sure")])
     page = certificate_html(attempt)
     assert "Sam &lt;b&gt;Jones&lt;/b&gt;" in page and "<b>Jones" not in page
     assert "Is the library Wi-Fi safe?" in page
-    assert "6 out of 8 (pass mark 4)" in page and attempt.id in page
+    assert "4 out of 4 (pass mark 3)" in page and attempt.id in page
     parser = HTMLParser()
     parser.feed(page)
     assert "http" not in page  # prints offline: no external fonts or styles
 
 
 def test_no_certificate_without_a_pass(casebook):
-    failed = play(casebook, "Ann", [(1, "very sure"), (1, None)])
+    failed = play(casebook, "Ann", [(1, "very sure"), (1, "not sure")])
     with pytest.raises(ValidationError, match="only for a passed"):
         certificate_html(failed)
     unfinished = play(casebook, "Bo", [(0, "not sure")])
@@ -79,12 +94,12 @@ def test_cli_lists_attempts_and_prints_xapi(sqlite_url):
     from conftest import run_cli
 
     casebook = open_casebook(sqlite_url)
-    play(casebook, "Priya Shah", [(0, "very sure"), (0, None)])
+    play(casebook, "Priya Shah", [(0, "very sure"), (0, "not sure")])
     play(casebook, "Olu Bello", [(0, "not sure")])
     table = run_cli("attempts", "--db", sqlite_url)
     assert table.returncode == 0
     assert "Olu Bello" in table.stdout.splitlines()[0] and "unfinished" in table.stdout
-    assert "8/8" in table.stdout and "passed" in table.stdout
+    assert "4/4" in table.stdout and "passed" in table.stdout
     lines = run_cli("attempts", "--db", sqlite_url, "--format", "xapi").stdout.splitlines()
     statements = [json.loads(line) for line in lines]
     assert [s["verb"]["display"]["en-GB"] for s in statements] == [
