@@ -77,7 +77,8 @@ class VoilaServer(_Server):
 
 class PlannedServer(_Server):
     """The Voilà that `casebook serve` runs, from its plan, with extra limit flags for
-    tests (such as ``--evict-after-seconds``, which the CLI leaves at its default)."""
+    tests (such as ``--CappedKernels.evict_after_seconds=N``, which the CLI leaves at its
+    default)."""
 
     def __init__(self, db: Path, *, log: Path, limits: tuple[str, ...] = (), **options):
         self.port = free_port()

@@ -67,7 +67,11 @@ class LimitedKernelSpecs(KernelSpecManager):
         if self.memory_mb < 1:
             raise LimitNotSet("casebook serve needs a kernel memory limit: "
                               "--LimitedKernelSpecs.memory_mb=MB")
-        self.get_kernel_spec(KERNEL_NAME)  # a spec this cannot limit stops the start-up
+        try:  # a spec this cannot limit, or none, stops the start-up
+            self.get_kernel_spec(KERNEL_NAME)
+        except NoSuchKernel:
+            raise LimitNotSet(f"casebook serve needs the {KERNEL_NAME} kernel spec "
+                              "(ipykernel's); none is installed") from None
 
     def find_kernel_specs(self) -> dict[str, str]:
         found = super().find_kernel_specs()

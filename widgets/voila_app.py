@@ -73,6 +73,15 @@ class CasebookVoila(Voila):
             # makes anything (Voilà makes its own when it starts).
             given(parent=self)
 
+    def init_settings(self):
+        settings = super().init_settings()
+        if self.voila_configuration.preheat_kernel and not isinstance(
+                self.kernel_manager, voila_internals.WarmPoolLimits):
+            raise voila_internals.UnsupportedVoila(
+                f"casebook serve needs voila {voila_internals.SUPPORTED_VOILA}: this one's "
+                f"warm pools ({type(self.kernel_manager).__name__}) got no limits")
+        return settings
+
     def init_handlers(self):
         return voila_internals.gate_pages(super().init_handlers())
 

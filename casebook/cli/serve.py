@@ -24,7 +24,9 @@ def register(commands, command) -> None:
     serving.add_argument("--host", default="127.0.0.1",
                          help="address to listen on (default 127.0.0.1: this machine only)")
     serving.add_argument("--port", type=int, default=8866)
-    serving.add_argument("--scenarios", metavar="DIR", help="a folder of extra scenarios")
+    serving.add_argument("--scenarios", metavar="DIR",
+                         help="a folder of extra scenarios (files that fail their checks are "
+                              "left out, and listed at start-up)")
     serving.add_argument("--pool", type=int, default=1, metavar="N",
                          help="kernels kept warm per app (0 to 8, default 1)")
     serving.add_argument("--max-kernels", type=int, default=MAX_KERNELS, metavar="N",
