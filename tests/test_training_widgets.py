@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from casebook import open_casebook
+from casebook.training import catalogue as catalogue_module
 from casebook.training.attempts import get_attempt, list_attempts
 from casebook.training.catalogue import load_catalogue
 from widgets.scenario_player import ScenarioPlayer
@@ -14,13 +15,29 @@ from widgets.training_app import TrainingApp
 EXAMPLES = Path(__file__).parent / "data" / "scenarios"
 
 
+@pytest.fixture(autouse=True)
+def examples_only(monkeypatch):
+    """Load the test scenarios in place of the shipped ones (tested on their own in
+    test_scenario_content), so these tests follow neither their number nor their state."""
+    monkeypatch.setattr(catalogue_module, "SHIPPED", EXAMPLES)
+    monkeypatch.delenv(catalogue_module.ENVIRONMENT, raising=False)
+
+
 @pytest.fixture
 def app(casebook):
-    return TrainingApp(casebook=casebook, catalogue=load_catalogue([EXAMPLES]))
+    return TrainingApp(casebook=casebook, catalogue=load_catalogue())
 
 
 def labels(player: ScenarioPlayer) -> list[str]:
     return [b.description for b in player.choice_buttons]
+
+
+def take(player: ScenarioPlayer, label: str, certainty: str = "very sure") -> None:
+    """Say how sure, then click the choice whose label starts with ``label`` (each
+    attempt shows the choices in its own order)."""
+    player.certainty.value = certainty
+    (button,) = [b for b in player.choice_buttons if b.description.startswith(label)]
+    button.click()
 
 
 def pick(app: TrainingApp, scenario_id: str) -> None:
@@ -48,37 +65,39 @@ def test_playing_to_the_end_with_feedback_score_and_certificate(app, casebook):
     player = app.player
     assert player.session is app.state.session
     assert "Is the library Wi-Fi safe?" in player.title.value
-    assert labels(player) == ["Say it is fine for most things, and explain why",
-                              "Tell Sam never to use it"]
+    assert sorted(labels(player)) == ["Offer to sign in to Sam's bank and check it for Sam",
+                                      "Say it is fine for most things, and explain why",
+                                      "Tell Sam never to use it"]
     assert player.certainty in player.children
     player.choice_buttons[0].click()  # no certainty given yet: refused, nothing saved
     assert "say how sure you are" in player.messages.value
     assert get_attempt(casebook, player.session.attempt_id).steps == ()
-    player.certainty.value = "very sure"
-    player.choice_buttons[0].click()
+    take(player, "Say it is fine")
     assert "Right. Banking apps encrypt" in player.feedback.value
-    assert "Points for this choice: +6" in player.feedback.value
-    assert "score so far 6" in player.progress.value
-    assert labels(player)[0].startswith("The best answer")
-    player.choice_buttons[0].click()
-    assert "A good outcome" in player.text.value and "You passed." in player.text.value
+    assert "Points for this choice: +2" in player.feedback.value
+    assert "points so far 2" in player.progress.value
+    assert "An extra tip, shown with a score of 2 or more" in labels(player)
+    assert player.certainty.value is None  # asked again at every decision
+    take(player, "Use the bank's own app")
+    assert "A good outcome" in player.text.value
+    assert "Pass: 4 of 4 points, and no red line crossed." in player.text.value
     assert player.restart_button in player.children
     attempt = get_attempt(casebook, player.session.attempt_id)
-    assert (attempt.learner, attempt.score, attempt.passed) == ("Sam", 8, True)
+    assert (attempt.learner, attempt.score, attempt.passed) == ("Sam", 4, True)
     assert "Download your certificate" in app.certificate.value
     assert 'download="certificate-test-example-' in app.certificate.value
-    assert "Passed" in app.history.value and "8 / 8" in app.history.value
+    assert "Passed" in app.history.value and "4 / 4" in app.history.value
 
 
 def test_failing_gives_no_certificate_and_play_again_starts_a_new_attempt(app, casebook):
     app.learner.value = "Ann"
     app.start_button.click()
     player = app.player
-    player.certainty.value = "very sure"
-    player.choice_buttons[1].click()
-    assert labels(player) == ["A weaker answer"]  # the best answer needs a score of 2
-    player.choice_buttons[0].click()
-    assert "A mixed outcome" in player.text.value and "You need 4 to pass" in player.text.value
+    take(player, "Tell Sam never")
+    assert "An extra tip" not in str(labels(player))  # it needs a score of 2
+    take(player, "A weaker answer")
+    assert "A mixed outcome" in player.text.value
+    assert "Not passed: 0 of 4 points; 3 are needed to pass." in player.text.value
     assert app.certificate.value == ""
     first = player.session.attempt_id
     player.restart_button.click()
@@ -87,25 +106,37 @@ def test_failing_gives_no_certificate_and_play_again_starts_a_new_attempt(app, c
     assert len(list_attempts(casebook, learner="Ann")) == 2
 
 
+def test_a_red_line_is_named_and_fails_the_attempt(app, casebook):
+    app.learner.value = "Red"
+    app.start_button.click()
+    player = app.player
+    take(player, "Offer to sign in")
+    assert "This crosses a red line:</strong> Staff never sign in" in player.feedback.value
+    take(player, "Use the bank's own app")
+    assert "A poor outcome" in player.text.value
+    assert "Not passed: a red line was crossed (2 of 4 points)." in player.text.value
+    assert app.certificate.value == ""
+    assert get_attempt(casebook, player.session.attempt_id).passed is False
+
+
 def test_going_back_and_resuming(app, casebook):
     app.learner.value = "Bo"
     app.start_button.click()
     player = app.player
-    player.certainty.value = "not sure"
-    player.choice_buttons[1].click()
+    take(player, "Tell Sam never", "not sure")
     assert player.back_button in player.children
     player.back_button.click()
-    assert player.play.node_id == "ask" and player.play.score == 0
-    player.certainty.value = "not sure"
-    player.choice_buttons[0].click()
+    assert player.play.node_id == "ask" and player.play.points == 0
+    take(player, "Say it is fine", "not sure")
     # The page is closed here; a new app finds the unfinished attempt and carries on.
-    fresh = TrainingApp(casebook=casebook, catalogue=load_catalogue([EXAMPLES]))
+    fresh = TrainingApp(casebook=casebook, catalogue=load_catalogue())
     pick(fresh, "test-example")
     fresh.learner.value = "Bo"
     assert fresh.resume_button.layout.display is None
     fresh.resume_button.click()
-    assert fresh.player.play.node_id == "explain" and fresh.player.play.score == 2
+    assert fresh.player.play.node_id == "explain" and fresh.player.play.points == 2
     assert fresh.player.session.attempt_id == player.session.attempt_id
+    assert labels(fresh.player) == labels(player)  # the attempt's own order, kept
 
 
 def test_an_unexpected_error_is_shown_not_swallowed(app, monkeypatch):
@@ -134,7 +165,7 @@ def step_rows(cb) -> list[tuple]:
 
 def test_a_choice_that_was_not_saved_leaves_the_screen_where_it_was(sqlite_url):
     cb = open_casebook(sqlite_url)
-    app = TrainingApp(casebook=cb, catalogue=load_catalogue([EXAMPLES]))
+    app = TrainingApp(casebook=cb, catalogue=load_catalogue())
     pick(app, "test-example")
     app.learner.value = "Di"
     app.start_button.click()
@@ -143,8 +174,7 @@ def test_a_choice_that_was_not_saved_leaves_the_screen_where_it_was(sqlite_url):
     with cb.engine.begin() as conn:  # a real failing write, inside the database itself
         conn.exec_driver_sql(FAIL_STEPS)
 
-    player.certainty.value = "very sure"
-    player.choice_buttons[0].click()
+    take(player, "Say it is fine")
     assert player.play.node_id == "ask" and player.play.steps == []
     assert (player.title.value, player.progress.value, player.text.value,
             labels(player)) == shown
@@ -157,34 +187,43 @@ def test_a_choice_that_was_not_saved_leaves_the_screen_where_it_was(sqlite_url):
 
     with cb.engine.begin() as conn:
         conn.exec_driver_sql("DROP TRIGGER fail_steps")
-    player.choice_buttons[0].click()  # the same button, tried again
+    (button,) = [b for b in player.choice_buttons if b.description.startswith("Say it")]
+    button.click()  # the same button, tried again, the certainty still marked
     assert step_rows(cb) == [(1, "ask", 0, "very sure")]
     assert player.play.node_id == "explain" and player.messages.value == ""
     assert "Right. Banking apps encrypt" in player.feedback.value
     (step,) = get_attempt(cb, player.session.attempt_id).steps
-    assert (step.node_id, step.choice_index, step.points) == ("ask", 0, 6)
+    assert (step.node_id, step.choice_index, step.points) == ("ask", 0, 2)
     cb.close()
 
 
-def test_scenarios_are_grouped_by_topic(casebook):
-    app = TrainingApp(casebook=casebook, catalogue=load_catalogue())
+def test_scenarios_are_grouped_by_topic(casebook, tmp_path):
+    example = (EXAMPLES / "example.yaml").read_text(encoding="utf-8")
+    for number in (1, 2):  # two more scenarios, in another topic
+        (tmp_path / f"story-{number}.yaml").write_text(
+            example.replace("id: test-example", f"id: story-{number}")
+            .replace("topic: Open Wi-Fi safety", "topic: Success stories")
+            .replace("title: Is the library Wi-Fi safe?", f"title: Story {number}"),
+            encoding="utf-8")
+    app = TrainingApp(casebook=casebook, catalogue=load_catalogue([tmp_path]))
     by_topic = app.catalogue.by_topic()
+    assert [s.id for s in by_topic["Success stories"]] == ["story-1", "story-2"]
     picker = app.picker
     assert picker.topic.description == "Topic" and picker.scenario.description == "Scenario"
     assert [value for _, value in picker.topic.options] == list(by_topic)
-    assert picker.topic.options[0][0] == f"{picker.topic.value} (3 scenarios)"
+    assert ("Success stories (2 scenarios)", "Success stories") in picker.topic.options
     first = next(iter(by_topic))
     assert [v for _, v in picker.scenario.options] == [s.id for s in by_topic[first]]
+    assert picker.scenario.options[0][0] == "Is the library Wi-Fi safe? (5 min)"
     app.learner.value = "Ed"
     picker.topic.value = "Success stories"
-    stories = [s.id for s in by_topic["Success stories"]]
-    assert [v for _, v in picker.scenario.options] == stories
-    assert app.state.scenario.id == stories[0] == picker.scenario.value
-    assert app.state.scenario.summary[:30] in picker.details.value
-    picker.scenario.value = stories[1]
-    assert app.state.scenario.id == stories[1]
+    assert [v for _, v in picker.scenario.options] == ["story-1", "story-2"]
+    assert app.state.scenario.id == "story-1" == picker.scenario.value
+    picker.scenario.value = "story-2"
+    assert app.state.scenario.id == "story-2"
     app.start_button.click()
-    assert app.state.session.play.scenario.id == stories[1]
+    assert app.state.session.play.scenario.id == "story-2"
+    assert "Story 2" in app.player.title.value
 
 
 BROKEN = """id: broken-one
@@ -197,7 +236,7 @@ summary: x
 def test_files_left_out_are_named_for_trainers(casebook, tmp_path):
     (tmp_path / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     (tmp_path / "bad<b>.yaml").write_text("id: [unclosed\n", encoding="utf-8")
-    catalogue = load_catalogue([EXAMPLES, tmp_path])
+    catalogue = load_catalogue([tmp_path])
     assert {Path(i.path).name for i in catalogue.issues} == {"broken.yaml", "bad<b>.yaml"}
     app = TrainingApp(casebook=casebook, catalogue=catalogue)
     (notes,) = [c for c in app.children if "For trainers" in getattr(c, "value", "")]
@@ -221,12 +260,11 @@ def test_no_disclosure_when_every_file_was_taken(app):
 
 def test_a_step_back_that_was_not_saved_stays_put(sqlite_url):
     cb = open_casebook(sqlite_url)
-    app = TrainingApp(casebook=cb, catalogue=load_catalogue([EXAMPLES]))
+    app = TrainingApp(casebook=cb, catalogue=load_catalogue())
     app.learner.value = "Flo"
     app.start_button.click()
     player = app.player
-    player.certainty.value = "not sure"
-    player.choice_buttons[1].click()
+    take(player, "Tell Sam never", "not sure")
     with cb.engine.begin() as conn:
         conn.exec_driver_sql(FAIL_STEPS)
     player.back_button.click()

@@ -72,7 +72,7 @@ def test_the_training_app_shares_no_layout(casebook, tmp_path):
     app.picker.topic.value = "Open Wi-Fi safety"
     app.picker.scenario.value = "test-example"
     app.start_button.click()  # the player, with a button per choice
-    assert len(app.player.choice_buttons) == 2
+    assert len(app.player.choice_buttons) == 3
     assert shared_layouts(app) == []
     app.player.certainty.value = "very sure"
     app.player.choice_buttons[0].click()

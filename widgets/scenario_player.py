@@ -19,6 +19,7 @@ import mistune
 
 from casebook.errors import NotSaved
 from casebook.training.attempts import Session
+from casebook.training.debrief import result_sentence
 from casebook.training.format import CERTAINTY
 from casebook.training.play import Play, Step
 
@@ -85,7 +86,7 @@ class ScenarioPlayer(w.VBox):
             self._render_ending(play)
             return
         self.progress.value = (f'<p class="cb-progress">Decision {play.choices_made + 1} · '
-                               f"score so far {play.score} · pass mark {scenario.pass_mark}"
+                               f"points so far {play.points} · pass mark {scenario.pass_mark}"
                                "</p>")
         self.text.value = f'<div class="cb-node">{_markdown(play.node.text)}</div>'
         self.certainty.value = None
@@ -98,7 +99,7 @@ class ScenarioPlayer(w.VBox):
         self.choices.children = self.choice_buttons
         heading = w.HTML("<h3>What do you do?</h3>")
         parts = [self.title, self.progress, self.feedback, self.text]
-        if play.node.certainty:
+        if scenario.certainty:  # asked at every decision
             parts += [w.HTML("<p>Choose how sure you are, then your answer.</p>"),
                       self.certainty]
         parts += [heading, self.choices, self.messages]
@@ -108,16 +109,17 @@ class ScenarioPlayer(w.VBox):
 
     def _render_ending(self, play: Play) -> None:
         ending = play.ending
-        verdict = ("You passed." if play.passed else
-                   f"You need {play.scenario.pass_mark} to pass. Try again to see what "
-                   "works better.")
+        # The engine decides the result (points and red lines); the ending only tells
+        # the story.
+        result = result_sentence(points=play.points, pass_mark=play.scenario.pass_mark,
+                                 max_points=play.max_score, red_lines=len(play.red_lines))
+        again = "" if play.passed else " Try again to see what works better."
         self.progress.value = ""
         self.text.value = (
             f'<div class="cb-ending"><h3>{html.escape(ending.title)}</h3>'
             f"{_markdown(ending.text)}"
             f"<p><strong>{OUTCOME_WORDS.get(ending.outcome, ending.outcome)}.</strong> "
-            f"You scored {play.score} out of a possible {play.max_score}. "
-            f"{verdict}</p></div>")
+            f"{html.escape(result)}{again}</p></div>")
         self.choice_buttons = []
         self.choices.children = []
         self.children = [self.title, self.feedback, self.text, self.messages,
@@ -128,7 +130,7 @@ class ScenarioPlayer(w.VBox):
 
         Returns None, with the screen as it was, if the choice could not be saved."""
         play = self.play
-        certainty = self.certainty.value if play.node.certainty else None
+        certainty = self.certainty.value if play.scenario.certainty else None
         try:
             step = self.session.choose(index, certainty)
         except NotSaved as exc:
@@ -149,11 +151,13 @@ class ScenarioPlayer(w.VBox):
     def _show_feedback(self, step: Step) -> None:
         sure = f" You were {html.escape(step.certainty)}." if step.certainty else ""
         sign = "+" if step.points > 0 else ""
+        red_line = (f"<p><strong>This crosses a red line:</strong> "
+                    f"{html.escape(step.red_line)}</p>" if step.red_line else "")
         self.feedback.value = (
             '<div class="cb-feedback" role="status">'
             "<h3>Feedback on your last choice</h3>"
             f"<p><strong>You chose:</strong> {html.escape(step.label)}.{sure}</p>"
-            f"<p>{html.escape(step.feedback)}</p>"
+            f"<p>{html.escape(step.feedback)}</p>{red_line}"
             f"<p>Points for this choice: {sign}{step.points}.</p></div>")
 
     def _back(self, _button=None) -> None:
