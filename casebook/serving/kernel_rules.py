@@ -11,7 +11,7 @@ them is slow. Two rules keep a training room usable:
 - :func:`evictable`: when the cap on live kernels is reached, the kernels whose
   page has gone (closed, or lost its connection a while ago) make room first.
 
-`widgets.voila_app` applies them inside Voilà.
+`widgets.kernel_limits` applies them inside Voilà.
 """
 
 from __future__ import annotations
