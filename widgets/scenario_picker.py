@@ -48,9 +48,10 @@ class ScenarioPicker(w.VBox):
 
     def render(self) -> None:
         chosen = self.state.scenario
-        if chosen is None:
-            self.details.value = ""
+        if chosen is None:  # no scenario to offer: the app says so, the lists would not
+            self.layout.display = "none"
             return
+        self.layout.display = None
         # Each picker reports only None or the state's own value here: see show_options.
         show_options(self.topic, [(f"{name} ({_count(found)})", name)
                                   for name, found in self.topics.items()], chosen.topic)

@@ -6,10 +6,11 @@ widget of its own: handed to two widgets, hiding one (``layout.display =
 "none"``) would hide both. The label widths are plain dicts, which ipywidgets
 turns into a new style object for each widget, so they are safe to share.
 
-The stylesheet is inline (no file or CDN to fetch) and does three things
-ipywidgets does not: lets long choice labels wrap, keeps a clearly visible
-focus outline for keyboard users, and gives text and messages enough contrast
-(WCAG AA).
+The stylesheet is inline (no file or CDN to fetch) and does what ipywidgets does
+not: lets long choice labels wrap, keeps a clearly visible focus outline for
+keyboard users, gives text and messages enough contrast (WCAG AA), makes a
+button as wide as its text (ipywidgets cuts it at 148 px), and on a phone puts
+each label above its field, as GOV.UK forms do, so the field has the whole width.
 """
 
 from __future__ import annotations
@@ -25,14 +26,19 @@ READING_WIDTH = "46rem"  # about 75 characters: easy to read, and fits a phone
 DASHBOARD_WIDTH = "60rem"  # charts need more room
 
 
+# The page's width less the margin ipywidgets puts either side of a field, which
+# would otherwise push the field's right edge out of view on a phone.
+_FULL = "calc(100% - 2 * var(--jp-widgets-margin, 2px))"
+
+
 def wide(*, max_width: str = READING_WIDTH, height: str | None = None) -> w.Layout:
     """The full width of the page, up to ``max_width``: fits a phone and a desktop."""
-    return w.Layout(width="100%", max_width=max_width, height=height)
+    return w.Layout(width=_FULL, max_width=max_width, height=height)
 
 
 def choice() -> w.Layout:
     """A choice button as wide as the page, growing with its (wrapping) label."""
-    return w.Layout(width="100%", height="auto")
+    return w.Layout(width=_FULL, height="auto")
 
 
 STYLE = """<style>
@@ -58,6 +64,14 @@ STYLE = """<style>
 .cb-trainers { margin-top: 2rem; border-top: 1px solid #767676; padding-top: 0.5rem;
                color: #1b1b1b; }
 .cb-trainers summary { cursor: pointer; color: #1d4f91; text-decoration: underline; }
+.jupyter-widgets.jupyter-button { width: max-content; max-width: 100%;
+                                  min-width: var(--jp-widgets-inline-width-short); }
+@media (max-width: 40rem) {
+  .jupyter-widgets.widget-inline-hbox { flex-wrap: wrap; height: auto; }
+  .jupyter-widgets.widget-inline-hbox > .widget-label {
+      width: 100% !important; text-align: left; margin: 0 0 0.25rem 0; }
+  .jupyter-widgets.widget-dropdown > select { height: var(--jp-widgets-inline-height); }
+}
 .cb-visually-hidden { position: absolute !important; width: 1px; height: 1px; padding: 0;
                       margin: -1px; overflow: hidden; clip: rect(0, 0, 0, 0);
                       white-space: nowrap; border: 0; }
