@@ -28,7 +28,7 @@ def test_search_history_attempts_xapi_and_exports_share_one_format(casebook, db_
     update_entry(casebook, entry.id, {"themes": ["Security"]}, actor="Sam")
     session = start_session(casebook, EXAMPLE, learner="Priya")
     session.choose(0, "very sure")
-    session.choose(0)
+    session.choose(0, "not sure")
 
     found: list[str] = []
     for line in run_cli("search", "--db", db_url, "wifi", "--format", "jsonl").stdout.splitlines():
