@@ -147,14 +147,13 @@ def accessibility_violations(page) -> list[str]:
             for v in results.response["violations"]]
 
 def best_choice(scenario, labels: list[str]):
-    """Of the choices on screen, the one worth most (knowing the scenario file)."""
-    from casebook.training.format import points
-
+    """Of the choices on screen, the one worth most and crossing no red line (knowing the
+    scenario file)."""
     for node in scenario.nodes.values():
         offered = {c.label: c for c in node.choices}
         if labels and all(label in offered for label in labels):
             best = max((offered[label] for label in labels),
-                       key=lambda c: points(c, node, "very sure"))
+                       key=lambda c: (not c.red_line, c.score))
             return node, best
     raise AssertionError(f"no node offers {labels}")
 
@@ -171,7 +170,7 @@ def play_to_the_end(page, scenario) -> None:
             break
         labels = [c.inner_text().strip() for c in choices.all()]
         node, best = best_choice(scenario, labels)
-        if node.certainty:
+        if scenario.certainty:
             tab_to(page, page.get_by_role("radio", name="not sure"))
             wanted = "very sure" if best.score > 0 else "not sure"
             for _ in CERTAINTY:
