@@ -106,3 +106,12 @@ def test_cli_lists_attempts_and_prints_xapi(sqlite_url):
         "answered", "answered", "completed", "passed", "answered"]
     only = run_cli("attempts", "--db", sqlite_url, "--format", "jsonl", "--learner", "olu bello")
     assert [json.loads(line)["learner"] for line in only.stdout.splitlines()] == ["Olu Bello"]
+    play(casebook, "Kim", [(2, "very sure"), (0, "not sure")])
+    kim = json.loads(run_cli("attempts", "--db", sqlite_url, "--format", "jsonl", "--learner",
+                             "kim").stdout)
+    assert (kim["passed"], kim["red_lines"], kim["certainty_score"]) == (False, 1, -6 + 1)
+    first, second = kim["steps"]
+    assert sorted(first["shown_order"]) == [0, 1, 2] and first["choice_index"] == 2
+    assert (first["certainty"], first["certainty_marks"], first["best"]) == ("very sure", -6,
+                                                                          False)
+    assert first["red_line"].startswith("Staff never") and second["red_line"] is None

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..training.attempts import list_attempts
+from ..training.attempts import get_attempt, list_attempts
 from ..training.checker import best_score, check_files
 from ..training.format import TOPICS
 from ..training.glossary import terms_used
@@ -79,7 +79,8 @@ def cmd_attempts(args: argparse.Namespace) -> int:
                           limit=args.limit)
     for attempt in found:
         if args.format == "jsonl":
-            print(json.dumps(attempt.to_dict(), ensure_ascii=False))
+            full = get_attempt(casebook, attempt.id)
+            print(json.dumps(full.to_dict(steps=True), ensure_ascii=False))
             continue
         result = ("passed" if attempt.passed else "not passed" if attempt.finished
                   else "unfinished")

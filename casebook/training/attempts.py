@@ -48,11 +48,21 @@ class Attempt:
     def finished(self) -> bool:
         return self.finished_at is not None
 
-    def to_dict(self) -> dict:
-        """The attempt's fields (not its steps), JSON-ready: times in RFC 3339 UTC."""
+    def to_dict(self, *, steps: bool = False) -> dict:
+        """The attempt's fields, JSON-ready: times in RFC 3339 UTC. With ``steps``, each
+        step too: node, choice (file index), the order shown, certainty and its marks,
+        whether it was the best choice and the red line it crossed."""
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "steps"}
         for name in ("started_at", "finished_at"):
             data[name] = data[name] and timestamp_text(data[name])
+        if steps:
+            data["steps"] = [{
+                "number": number, "action": s.action, "node_id": s.node_id,
+                "choice_index": s.choice_index, "label": s.label,
+                "shown_order": list(s.shown_order), "certainty": s.certainty,
+                "certainty_marks": s.certainty_marks, "points": s.points, "best": s.best,
+                "red_line": s.red_line, "at": timestamp_text(s.at),
+            } for number, s in enumerate(self.steps, start=1)]
         return data
 
 
