@@ -80,7 +80,7 @@ def test_playing_to_the_end_with_feedback_score_and_certificate(app, casebook):
     assert player.certainty.value is None  # asked again at every decision
     take(player, "Use the bank's own app")
     assert "A good outcome" in player.text.value
-    assert "Pass: 4 of 4 points, and no red line crossed." in player.text.value
+    assert "Pass: 4 of 4 points, and no red line crossed." in player.result.value
     assert player.restart_button in player.children
     attempt = get_attempt(casebook, player.session.attempt_id)
     assert (attempt.learner, attempt.score, attempt.passed) == ("Sam", 4, True)
@@ -97,7 +97,7 @@ def test_failing_gives_no_certificate_and_play_again_starts_a_new_attempt(app, c
     assert "An extra tip" not in str(labels(player))  # it needs a score of 2
     take(player, "A weaker answer")
     assert "A mixed outcome" in player.text.value
-    assert "Not passed: 0 of 4 points; 3 are needed to pass." in player.text.value
+    assert "Not passed: 0 of 4 points; 3 are needed to pass." in player.result.value
     assert app.certificate.value == ""
     first = player.session.attempt_id
     player.restart_button.click()
@@ -111,10 +111,10 @@ def test_a_red_line_is_named_and_fails_the_attempt(app, casebook):
     app.start_button.click()
     player = app.player
     take(player, "Offer to sign in")
-    assert "This crosses a red line:</strong> Staff never sign in" in player.feedback.value
+    assert "The line you crossed:</strong> Staff never sign in" in player.feedback.value
     take(player, "Use the bank's own app")
     assert "A poor outcome" in player.text.value
-    assert "Not passed: a red line was crossed (2 of 4 points)." in player.text.value
+    assert "Not passed: a red line was crossed (2 of 4 points)." in player.result.value
     assert app.certificate.value == ""
     assert get_attempt(casebook, player.session.attempt_id).passed is False
 

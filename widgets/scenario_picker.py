@@ -1,7 +1,10 @@
-"""Choose a scenario: first a topic, then a scenario within it, then what it is about.
+"""Choose a scenario: first a topic, then a scenario within it, then what it is about
+and how passing works.
 
 Two short lists, each with its own visible label, read better than one long one
-and say plainly how the scenarios are grouped.
+and say plainly how the scenarios are grouped. Once a scenario is chosen, the learner
+reads before the first decision how passing works and, where the scenario asks how
+sure they are, how the marks for that work.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from casebook.training.catalogue import Catalogue
+from casebook.training.checker import best_score
+from casebook.training.debrief import marks_table, pass_rule
 from casebook.training.format import Scenario
 
+from .debrief_view import guidance_links
 from .fields import show_options
 from .message_area import MessageArea
 from .state import TrainingState
@@ -79,12 +85,40 @@ class ScenarioPicker(w.VBox):
             self.on_change(scenario)
 
 
+def _marks(value: int) -> str:
+    if value > 0:
+        return f"gain {value} mark{'' if value == 1 else 's'}"
+    if value < 0:
+        return f"lose {-value} marks"
+    return "no marks lost"
+
+
+def marks_html() -> str:
+    """The certainty marks, in plain words, before the first decision."""
+    rows = "".join(f'<tr><th scope="row">{html.escape(level)}</th><td>{_marks(right)}</td>'
+                   f"<td>{_marks(wrong)}</td></tr>" for level, right, wrong in marks_table())
+    return ('<div class="cb-marks"><h3>Saying how sure you are</h3>'
+            "<p>At every decision, first say how sure you are. Being honest about doubt "
+            "is never punished: saying \u201cnot sure\u201d never loses marks, and being very "
+            "sure pays only when you are right.</p>"
+            '<table class="cb-table"><caption>Marks for how sure you are</caption>'
+            '<thead><tr><th scope="col">How sure you say you are</th>'
+            '<th scope="col">If you pick the best choice</th>'
+            '<th scope="col">If you pick another choice</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>"
+            "<p>These marks are shown apart from your result: they never change whether "
+            "you pass.</p></div>")
+
+
 def describe(scenario: Scenario) -> str:
-    """What a scenario is about, how long it takes, and the guidance it follows (HTML)."""
+    """What a scenario is about, how long it takes, how passing works, how certainty is
+    marked (where asked), and the guidance it follows (HTML)."""
     objectives = "".join(f"<li>{html.escape(o)}</li>" for o in scenario.objectives)
-    sources = "".join(f"<li>{html.escape(src.title)}</li>" for src in scenario.sources)
+    rule = pass_rule(scenario.pass_mark, best_score(scenario) or 0)
+    marks = marks_html() if scenario.certainty else ""
     return (f'<div class="cb-details"><p>{html.escape(scenario.summary)}</p>'
-            f"<p>About {scenario.minutes} minutes. Pass mark {scenario.pass_mark}.</p>"
+            f"<p>About {scenario.minutes} minutes.</p>"
             f"<h3>You will practise</h3><ul>{objectives}</ul>"
-            f"<details><summary>Guidance this follows</summary><ul>{sources}</ul></details>"
-            "</div>")
+            f'<h3>How to pass</h3><p class="cb-pass-rule">{html.escape(rule)}</p>{marks}'
+            "<details><summary>Guidance this follows</summary>"
+            f"{guidance_links(scenario)}</details></div>")

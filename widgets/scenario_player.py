@@ -1,17 +1,19 @@
 """Plays the scenario of ``state.session``: node text, choices as labelled buttons,
-feedback after each choice, and an ending with the score and outcome.
+feedback after each choice (its verdict told by word, icon and colour), words
+explained where they first appear, and an ending with the result and a debrief.
 
 Every choice is saved (through the session) before the page changes. If the save
 fails, nothing changes on screen but a message: the same text, the same choices,
 the certainty still marked, and no feedback for a choice that was not recorded,
-so the learner can simply try again. After a choice, keyboard focus moves to the
-first new choice, or to "Play again" at the end, so a keyboard or screen-reader
-user carries straight on.
+so the learner can simply try again. At each decision keyboard focus moves to the
+certainty question (where asked) or else to the first choice; at the end, to the
+result's heading, so a screen-reader user hears the result first.
 """
 
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -19,10 +21,12 @@ import mistune
 
 from casebook.errors import NotSaved
 from casebook.training.attempts import Session
-from casebook.training.debrief import result_sentence
+from casebook.training.debrief import verdict_of
 from casebook.training.format import CERTAINTY
 from casebook.training.play import Play, Step
 
+from .debrief_view import debrief_html, red_line_notice, result_html, verdict_heading
+from .glossary_notes import glossary_html, new_terms
 from .message_area import MessageArea, log
 from .state import TrainingState
 from .style import LABEL_FITS, choice, wide
@@ -30,6 +34,34 @@ from .style import LABEL_FITS, choice, wide
 # Scenario text is written by trainers, but escaping any HTML in it costs nothing.
 _markdown = mistune.create_markdown(escape=True)
 OUTCOME_WORDS = {"good": "A good outcome", "mixed": "A mixed outcome", "poor": "A poor outcome"}
+CERTAINTY_RADIO = ".cb-certainty input[type=radio]"
+RESULT_HEADING = ".cb-result-heading"
+
+
+class FocusMover(w.HTML):
+    """Moves keyboard focus to an element of the page by CSS selector.
+
+    ipywidgets can focus a button or a text box, but ``RadioButtons.focus()`` focuses a
+    <label> (which cannot take focus) and an HTML widget cannot be focused at all. An
+    image that fails to load runs its ``onerror`` when this widget's value changes; it
+    waits (up to 2 s) for the element to be drawn, then focuses it. The selector is
+    ours, never scenario text.
+    """
+
+    _count = itertools.count()
+
+    def __init__(self):
+        super().__init__(value="")
+        self.add_class("cb-visually-hidden")
+        self.target = ""
+
+    def move_to(self, selector: str) -> None:
+        self.target = selector
+        script = ("(function f(n){var e=document.querySelector('" + selector + "');"
+                  "if(e&&e.offsetParent!==null){e.focus();}"
+                  "else if(n>0){setTimeout(function(){f(n-1);},50);}})(40)")
+        self.value = (f'<img alt="" src="data:," data-n="{next(self._count)}" '
+                      f'onerror="{html.escape(script, quote=True)}">')
 
 
 class ScenarioPlayer(w.VBox):
@@ -50,11 +82,18 @@ class ScenarioPlayer(w.VBox):
         self.progress = w.HTML()
         self.feedback = w.HTML(layout=wide())
         self.text = w.HTML(layout=wide())
+        self.glossary = w.HTML(layout=wide())
+        self.certainty_hint = w.HTML("<p>First say how sure you are, then choose what you "
+                                     "would do.</p>")
         self.certainty = w.RadioButtons(options=list(CERTAINTY), value=None,
                                         description="How sure are you?",
                                         style=LABEL_FITS)
+        self.certainty.add_class("cb-certainty")
         self.choices = w.VBox(layout=wide())
         self.choice_buttons: list[w.Button] = []
+        self.result = w.HTML(layout=wide())
+        self.debrief = w.HTML(layout=wide())
+        self.focus_mover = FocusMover()
         self.back_button = w.Button(description="Go back a step")
         self.back_button.on_click(self.messages.guard(self._back))
         self.restart_button = w.Button(description="Play again", button_style="primary")
@@ -89,6 +128,7 @@ class ScenarioPlayer(w.VBox):
                                f"points so far {play.points} · pass mark {scenario.pass_mark}"
                                "</p>")
         self.text.value = f'<div class="cb-node">{_markdown(play.node.text)}</div>'
+        self.glossary.value = glossary_html(new_terms(play))
         self.certainty.value = None
         self.choice_buttons = []
         for index, offered in play.offered():
@@ -98,32 +138,40 @@ class ScenarioPlayer(w.VBox):
             self.choice_buttons.append(button)
         self.choices.children = self.choice_buttons
         heading = w.HTML("<h3>What do you do?</h3>")
-        parts = [self.title, self.progress, self.feedback, self.text]
+        parts = [self.title, self.progress, self.feedback, self.text, self.glossary]
         if scenario.certainty:  # asked at every decision
-            parts += [w.HTML("<p>Choose how sure you are, then your answer.</p>"),
-                      self.certainty]
+            parts += [self.certainty_hint, self.certainty]
         parts += [heading, self.choices, self.messages]
         if play.can_go_back():
             parts.append(self.back_button)
-        self.children = parts
+        self.children = [*parts, self.focus_mover]
+
+    def focus_decision(self) -> None:
+        """Keyboard focus to the start of the decision: how sure, else the first choice."""
+        if self.play is None or self.play.finished:
+            return
+        if self.play.scenario.certainty:
+            self.focus_mover.move_to(CERTAINTY_RADIO)
+        elif self.choice_buttons:
+            self.choice_buttons[0].focus()
 
     def _render_ending(self, play: Play) -> None:
         ending = play.ending
         # The engine decides the result (points and red lines); the ending only tells
         # the story.
-        result = result_sentence(points=play.points, pass_mark=play.scenario.pass_mark,
-                                 max_points=play.max_score, red_lines=len(play.red_lines))
-        again = "" if play.passed else " Try again to see what works better."
         self.progress.value = ""
         self.text.value = (
             f'<div class="cb-ending"><h3>{html.escape(ending.title)}</h3>'
             f"{_markdown(ending.text)}"
-            f"<p><strong>{OUTCOME_WORDS.get(ending.outcome, ending.outcome)}.</strong> "
-            f"{html.escape(result)}{again}</p></div>")
+            f"<p><strong>{OUTCOME_WORDS.get(ending.outcome, ending.outcome)}.</strong></p>"
+            "</div>")
+        self.result.value = result_html(play)
+        self.debrief.value = debrief_html(play)
         self.choice_buttons = []
         self.choices.children = []
-        self.children = [self.title, self.feedback, self.text, self.messages,
-                         self.restart_button]
+        # The result first: focus moves to its heading, so it is what is heard first.
+        self.children = [self.title, self.result, self.feedback, self.text, self.debrief,
+                         self.messages, self.restart_button, self.focus_mover]
 
     def choose(self, index: int) -> Step | None:
         """Take a choice (as numbered in the scenario file), save it and show what follows.
@@ -143,21 +191,22 @@ class ScenarioPlayer(w.VBox):
         if self.play.finished:
             if self.on_finish:
                 self.on_finish(self.session)
-            self.restart_button.focus()
-        elif self.choice_buttons:
-            self.choice_buttons[0].focus()
+            self.focus_mover.move_to(RESULT_HEADING)
+        else:
+            self.focus_decision()
         return step
 
     def _show_feedback(self, step: Step) -> None:
+        choice_made = self.play.scenario.node(step.node_id).choices[step.choice_index]
+        verdict = verdict_of(choice_made, bool(step.best))
         sure = f" You were {html.escape(step.certainty)}." if step.certainty else ""
         sign = "+" if step.points > 0 else ""
-        red_line = (f"<p><strong>This crosses a red line:</strong> "
-                    f"{html.escape(step.red_line)}</p>" if step.red_line else "")
+        red_line = red_line_notice(step.red_line) if step.red_line else ""
         self.feedback.value = (
-            '<div class="cb-feedback" role="status">'
-            "<h3>Feedback on your last choice</h3>"
+            f'<div class="cb-feedback cb-verdict cb-verdict-{verdict}" role="status">'
+            f"{verdict_heading(verdict)}{red_line}"
             f"<p><strong>You chose:</strong> {html.escape(step.label)}.{sure}</p>"
-            f"<p>{html.escape(step.feedback)}</p>{red_line}"
+            f"<p>{html.escape(step.feedback)}</p>"
             f"<p>Points for this choice: {sign}{step.points}.</p></div>")
 
     def _back(self, _button=None) -> None:
@@ -170,8 +219,7 @@ class ScenarioPlayer(w.VBox):
             return
         self.feedback.value = '<p role="status">You went back a step.</p>'
         self.render()
-        if self.choice_buttons:
-            self.choice_buttons[0].focus()
+        self.focus_decision()
 
     def _restart(self, _button=None) -> None:
         if self.on_restart is None:
@@ -179,5 +227,4 @@ class ScenarioPlayer(w.VBox):
         self.on_restart()
         self.feedback.value = ""
         self.render()
-        if self.choice_buttons:
-            self.choice_buttons[0].focus()
+        self.focus_decision()

@@ -55,6 +55,43 @@ STYLE = """<style>
                    border-left: 4px solid #1d4f91; }
 .cb-feedback { background: #f3f7f0; border-left: 4px solid #2f6b2f; padding: 0 0.75rem;
                color: #1b1b1b; }
+.cb-verdict { border-left: 6px solid; padding: 0.1rem 0.75rem; color: #1b1b1b;
+              overflow-wrap: anywhere; }
+.cb-verdict-heading { display: flex; align-items: center; gap: 0.5rem; }
+.cb-verdict-icon { display: inline-flex; align-items: center; justify-content: center;
+                   flex: none; width: 1.6em; height: 1.6em; border-radius: 50%;
+                   color: #ffffff; font-weight: bold; }
+.cb-verdict-best { background: #edf7f0; border-color: #00703c; }
+.cb-verdict-best .cb-verdict-heading { color: #005a30; }
+.cb-verdict-best .cb-verdict-icon, .cb-result-pass .cb-verdict-icon { background: #00703c; }
+.cb-verdict-partly { background: #eef4fb; border-color: #1d4f91; }
+.cb-verdict-partly .cb-verdict-heading { color: #1d4f91; }
+.cb-verdict-partly .cb-verdict-icon { background: #1d4f91; }
+.cb-verdict-wrong { background: #fdf3e7; border-color: #8a4b00; }
+.cb-verdict-wrong .cb-verdict-heading { color: #6b3a00; }
+.cb-verdict-wrong .cb-verdict-icon, .cb-result-fail .cb-verdict-icon { background: #8a4b00; }
+.cb-verdict-red_line { background: #fdecea; border-color: #b10e1e; border-left-width: 10px; }
+.cb-verdict-red_line .cb-verdict-heading { color: #8a1c1c; }
+.cb-verdict-red_line .cb-verdict-icon { background: #b10e1e; }
+.cb-red-line { font-weight: bold; }
+.cb-result { border: 4px solid #1b1b1b; padding: 0 0.75rem; margin: 0.5rem 0;
+             color: #1b1b1b; }
+.cb-result-pass { border-color: #00703c; background: #edf7f0; }
+.cb-result-fail { border-color: #8a4b00; background: #fdf3e7; }
+.cb-result-heading:focus { outline: 3px solid #1d4f91; outline-offset: 2px; }
+.cb-decisions { padding-left: 1.25rem; }
+.cb-decision { margin-bottom: 1.5rem; }
+.cb-situation { color: #1b1b1b; }
+.cb-glossary details, .cb-details details { margin: 0.25rem 0; }
+.cb-glossary summary, .cb-details summary { cursor: pointer; color: #1d4f91;
+                                            text-decoration: underline; }
+.cb-guidance a, .cb-details a { color: #1d4f91; }
+.cb-certainty.widget-radio { flex-direction: column; align-items: flex-start;
+                             height: auto; }
+.cb-certainty.widget-radio > .widget-label { width: auto !important; font-weight: bold;
+                                             margin: 0 0 0.25rem 0; }
+.cb-details, .cb-node, .cb-feedback, .cb-debrief { overflow-wrap: anywhere; }
+.cb-marks .cb-table { max-width: 100%; }
 .cb-ending { background: #eef4fb; border-left: 4px solid #1d4f91; padding: 0 0.75rem; }
 .cb-table { border-collapse: collapse; }
 .cb-table th, .cb-table td { border: 1px solid #767676; padding: 0.25rem 0.5rem;

@@ -114,8 +114,7 @@ class TrainingApp(w.VBox):
         self.resume_button.layout.display = "none"
         self.player.feedback.value = ""
         self.player.render()
-        if self.player.choice_buttons:
-            self.player.choice_buttons[0].focus()
+        self.player.focus_decision()
         return session
 
     def _restart(self) -> None:
