@@ -5,12 +5,15 @@ import csv
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from casebook import EntryFilter, add_entry
 from casebook.demo import fill_demo
+from casebook.training.attempts import start_session
+from casebook.training.format import read_scenario
 from widgets.dashboard_app import DashboardApp
 
 HOSTILE = '<img src=x onerror="alert(1)"> <script>alert(2)</script>'
@@ -103,3 +106,44 @@ def test_downloads_are_valid_csv_and_xlsx_of_the_filtered_entries(demo):
     assert sheet.max_row == expected + 1
     charts = re.findall(r'href="data:image/png;base64,([^"]+)"', app.views["themes"].value)
     assert charts and base64.b64decode(charts[0]).startswith(b"\x89PNG")
+
+
+EXAMPLE = read_scenario(Path(__file__).parent / "data" / "scenarios" / "example.yaml")
+
+
+def play(cb, learner: str, choices: list[int]) -> None:
+    """An attempt at the example scenario, choosing by file index."""
+    session = start_session(cb, EXAMPLE, learner=learner)
+    for index in choices:
+        session.choose(index, "fairly sure")
+
+
+def test_the_training_view_names_the_red_lines_crossed_by_title(casebook):
+    play(casebook, "A", [2, 0])  # crosses the red line
+    play(casebook, "B", [2, 0])
+    play(casebook, "C", [0, 0])
+    play(casebook, "D", [1, 1])
+    view = DashboardApp(casebook=casebook).views["training"].value
+    assert "<h3>Red lines crossed</h3>" in view
+    assert ("The most crossed red line is in Is the library Wi-Fi safe?: \u201cStaff never "
+            "sign in to a customer&#x27;s bank or handle their passcodes.\u201d, crossed in 2 "
+            "of 4 attempts (50%).") in view
+    table = view[view.index("<caption>Red lines crossed"):]
+    table = table[:table.index("</table>")]
+    assert [re.sub("<[^>]+>", "|", row).strip("|").split("||") for row in
+            re.findall(r"<tr><td>.*?</tr>", table)] == [
+        ["Is the library Wi-Fi safe?", "Staff never sign in to a customer&#x27;s bank or "
+         "handle their passcodes.", "2", "4", "50%"]]
+    for header in ("Scenario", "Red line", "Times crossed", "Of attempts", "%"):
+        assert f'<th scope="col">{header}</th>' in table
+    # Titles, never ids, in every training figure; the wrong answer names the decision.
+    assert "test-example" not in view
+    hardest = view[view.index("<caption>Hardest decisions"):]
+    assert "<td>Is the library Wi-Fi safe?</td>" in hardest
+    assert "Offer to sign in to Sam&#x27;s bank and check it for Sam" in hardest
+
+
+def test_no_red_line_crossed_is_said_plainly(casebook):
+    play(casebook, "E", [0, 0])
+    view = DashboardApp(casebook=casebook).views["training"].value
+    assert "No red line was crossed in the attempts that match these filters." in view

@@ -105,6 +105,22 @@ def stories_view(overview: Overview) -> str:
     return f"<h2>Success stories</h2><p>The latest {len(overview.stories)}.</p>{cards}"
 
 
+def red_lines_view(overview: Overview) -> str:
+    """Red lines crossed per scenario, with the most crossed named in one sentence."""
+    if not overview.red_lines:
+        return ("<h3>Red lines crossed</h3><p>No red line was crossed in the attempts that "
+                "match these filters.</p>")
+    top = overview.red_lines[0]
+    summary = (f"The most crossed red line is in {top.scenario_title}: \u201c{top.red_line}\u201d, "
+               f"crossed in {top.crossed:,} of {top.attempts:,} attempts ({top.rate:.0%}).")
+    rows = [[r.scenario_title, r.red_line, f"{r.crossed:,}", f"{r.attempts:,}",
+             f"{r.rate:.0%}"] for r in overview.red_lines]
+    return ("<h3>Red lines crossed</h3>"
+            f'<p class="cb-summary">{html.escape(summary)}</p>'
+            + _table("Red lines crossed, by scenario: attempts that crossed each line",
+                     ["Scenario", "Red line", "Times crossed", "Of attempts", "%"], rows))
+
+
 def training_view(overview: Overview) -> str:
     if not overview.training:
         return "<h2>Training</h2><p>No training attempts match these filters.</p>"
@@ -114,8 +130,11 @@ def training_view(overview: Overview) -> str:
                f"{passed:,} passed.")
     rows = [[r.title, r.attempts, f"{r.completion_rate:.0%}", f"{r.pass_rate:.0%}"]
             for r in overview.training]
-    hard = [[h.scenario_id, h.node_id, f"{h.wrong} of {h.answered} ({h.wrong_rate:.0%})",
-             h.commonest_wrong] for h in overview.hardest]
+    titles = {r.scenario_id: r.title for r in overview.training}
+    # Titles, never ids; the commonest wrong answer says which decision it was.
+    hard = [[titles.get(h.scenario_id, h.scenario_id),
+             h.commonest_wrong or f"Decision {h.node_id}",
+             f"{h.wrong} of {h.answered} ({h.wrong_rate:.0%})"] for h in overview.hardest]
     png = bar_chart([r.title for r in overview.training],
                     [round(100 * r.pass_rate) for r in overview.training],
                     title="Pass rate by scenario (% of finished attempts)", xlabel="%")
@@ -125,8 +144,10 @@ def training_view(overview: Overview) -> str:
                       name="training")
             + _table("Attempts, completion and pass rate by scenario",
                      ["Scenario", "Attempts", "Completed", "Passed (of completed)"], rows)
-            + _table("Hardest decision points: choices most often got wrong",
-                     ["Scenario", "Decision", "Got wrong", "Commonest wrong answer"], hard))
+            + red_lines_view(overview)
+            + "<h3>Hardest decisions</h3>"
+            + _table("Hardest decisions: choices most often not the best one",
+                     ["Scenario", "Commonest wrong answer", "Got wrong"], hard))
 
 
 EMPTY = ("<h2>Nothing to show yet</h2><p>The casebook has no entries or training records "
