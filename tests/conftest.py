@@ -176,7 +176,8 @@ def _names_in(code) -> set[str]:
 
 def _starts_a_server(item) -> bool:
     functions = [getattr(item, "function", None)]
-    for defs in item._fixtureinfo.name2fixturedefs.values():
+    info = getattr(item, "_fixtureinfo", None)  # notebook cells (nbval) have none
+    for defs in (info.name2fixturedefs.values() if info else ()):
         functions += [d.func for d in defs]
     return any(_SERVER_NAMES & _names_in(f.__code__) for f in functions
                if f is not None and hasattr(f, "__code__"))
