@@ -1,5 +1,6 @@
 """The training widgets, driven in-process: set values, click, check state and the database."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,175 @@ def test_a_step_back_that_was_not_saved_stays_put(sqlite_url):
     assert "Not quite" in player.feedback.value  # the last saved choice's feedback stays
     assert [row[0] for row in step_rows(cb)] == [1]
     cb.close()
+
+
+def test_the_start_screen_says_how_passing_works_and_how_certainty_is_marked(app):
+    pick(app, "test-example")
+    details = app.picker.details.value
+    assert ("To pass, score at least 3 of the 4 points and cross no red line." in details)
+    assert "<caption>Marks for how sure you are</caption>" in details
+    assert "Being honest about doubt is never punished" in details
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td><td>([^<]+)</td>',
+                      details)
+    assert rows == [("not sure", "gain 1 mark", "no marks lost"),
+                    ("fairly sure", "gain 2 marks", "lose 2 marks"),
+                    ("very sure", "gain 3 marks", "lose 6 marks")]
+    assert '<a href="https://www.example.org/guidance"' in details
+
+
+def test_no_marks_table_where_certainty_is_not_asked(casebook, tmp_path):
+    example = (EXAMPLES / "example.yaml").read_text(encoding="utf-8")
+    (tmp_path / "plain.yaml").write_text(example.replace("certainty: true\n", "")
+                                         .replace("id: test-example", "id: plain"),
+                                         encoding="utf-8")
+    app = TrainingApp(casebook=casebook, catalogue=load_catalogue([tmp_path]))
+    app.picker.scenario.value = "plain"
+    assert "To pass, score at least 3" in app.picker.details.value
+    assert "Marks for how sure" not in app.picker.details.value
+    app.learner.value = "Nia"
+    app.start_button.click()
+    assert app.player.certainty not in app.player.children
+    assert app.player.focus_mover.target == ""  # focus went to the first choice instead
+
+
+def test_focus_goes_to_the_certainty_question_at_every_decision(app):
+    app.learner.value = "Foc"
+    app.start_button.click()
+    player = app.player
+    assert player.focus_mover.target == ".cb-certainty input[type=radio]"
+    assert "How sure are you?" == player.certainty.description  # its visible label
+    first = player.focus_mover.value
+    take(player, "Tell Sam never")
+    assert player.focus_mover.value != first  # moved again, for the new decision
+    assert player.focus_mover.target == ".cb-certainty input[type=radio]"
+    children = list(player.children)
+    assert children.index(player.certainty) < children.index(player.choices)
+    take(player, "A weaker answer")
+    assert player.focus_mover.target == ".cb-result-heading"
+    assert 'tabindex="-1" class="cb-result-heading"' in player.result.value
+    assert player.restart_button in player.children
+
+
+def feedback_heading(player) -> str:
+    return re.search(r"<h3 class=\"cb-verdict-heading\">(.*?)</h3>",
+                     player.feedback.value).group(1)
+
+
+@pytest.mark.parametrize(("first", "second", "words"), [
+    ("Say it is fine", "An extra tip", ("best", "Best choice", "partly", "Partly right")),
+    ("Tell Sam never", "A weaker answer", ("wrong", "Not the best choice", None, None)),
+])
+def test_the_feedback_heading_differs_per_verdict(app, first, second, words):
+    app.learner.value = "Vee"
+    app.start_button.click()
+    player = app.player
+    take(player, first)
+    kind, word, later_kind, later_word = words
+    assert f"cb-verdict-{kind}" in player.feedback.value
+    heading = feedback_heading(player)
+    assert heading.endswith(word) and 'aria-hidden="true"' in heading  # icon and word
+    if later_kind:
+        take(player, second)
+        assert f"cb-verdict-{later_kind}" in player.feedback.value
+        assert feedback_heading(player).endswith(later_word)
+
+
+def test_a_red_line_is_said_at_once_and_the_story_goes_on(app):
+    app.learner.value = "Rae"
+    app.start_button.click()
+    player = app.player
+    take(player, "Offer to sign in")
+    feedback = player.feedback.value
+    assert "cb-verdict-red_line" in feedback and feedback_heading(player).endswith(
+        "Red line crossed")
+    assert ("The line you crossed:</strong> Staff never sign in to a customer&#x27;s bank "
+            "or handle their passcodes.") in feedback
+    assert "This attempt cannot pass now" in feedback and "The story goes on" in feedback
+    assert player.choice_buttons  # the story goes on
+    assert "Best choice" not in feedback and "Not the best choice" not in feedback
+
+
+def test_the_debrief_lists_every_decision_with_the_best_choice_and_guidance(app):
+    app.learner.value = "Deb"
+    app.start_button.click()
+    player = app.player
+    take(player, "Offer to sign in", "very sure")
+    take(player, "Use the bank's own app", "not sure")
+    assert player.result.value.index("Your result") < player.result.value.index(
+        "Not passed: a red line was crossed (2 of 4 points).")
+    children = list(player.children)
+    assert children.index(player.result) < children.index(player.debrief)
+    debrief = player.debrief.value
+    # certainty, apart from the pass decision
+    assert "<h3>How sure you were</h3>" in debrief and "Your certainty marks: " in debrief
+    assert "<strong>-5</strong>" in debrief  # very sure and wrong -6, not sure and right +1
+    assert "When you were not sure, you were right 1 time out of 1." in debrief
+    assert "When you were very sure, you were right 0 times out of 1." in debrief
+    assert "certainty" not in player.result.value
+    decisions = re.findall(r'<li class="cb-decision">(.*?)</li>(?=<li class="cb-decision">|'
+                           r"</ol>)", debrief, re.S)
+    assert len(decisions) == 2
+    first, second = decisions
+    assert "Sam asks if the free Wi-Fi is safe for banking." in first
+    assert "cb-verdict-red_line" in first and "Red line crossed" in first
+    assert "You chose:</strong> Offer to sign in to Sam&#x27;s bank" in first
+    assert ("The best choice:</strong> Say it is fine for most things, and explain why"
+            in first)
+    assert "Why:</strong> Right. Banking apps encrypt what they send." in first
+    assert "The line crossed:</strong> Staff never sign in" in first
+    assert "cb-verdict-best" in second and "This was the best choice." in second
+    for decision in decisions:
+        assert ('<a href="https://www.example.org/guidance" target="_blank" '
+                'rel="noopener">An example source') in decision
+
+
+def test_scenario_text_in_the_debrief_is_escaped(casebook, tmp_path):
+    example = (EXAMPLES / "example.yaml").read_text(encoding="utf-8")
+    hostile = (example.replace("id: test-example", "id: hostile")
+               .replace("title: An example source", "title: Guide <script>x</script>")
+               .replace("url: https://www.example.org/guidance",
+                        """url: 'https://www.example.org/?a=1&b="x"'""")
+               .replace("Tell Sam never to use it", "Tell Sam <b>never</b>"))
+    (tmp_path / "hostile.yaml").write_text(hostile, encoding="utf-8")
+    app = TrainingApp(casebook=casebook, catalogue=load_catalogue([tmp_path]))
+    app.picker.scenario.value = "hostile"
+    app.learner.value = "Esc"
+    app.start_button.click()
+    take(app.player, "Tell Sam")
+    take(app.player, "A weaker answer")
+    shown = app.player.debrief.value + app.picker.details.value
+    assert "<script" not in shown and "<b>never" not in shown
+    assert "Tell Sam &lt;b&gt;never&lt;/b&gt;" in shown and "Guide &lt;script&gt;" in shown
+    assert 'href="https://www.example.org/?a=1&amp;b=&quot;x&quot;"' in shown
+
+
+GLOSSARY_SCENARIO = {
+    "text: Sam asks if the free Wi-Fi is safe for banking.":
+        "text: Sam asks if the free Wi-Fi is safe for banking with a one-time code.",
+    "text: Sam asks what to look out for.":
+        "text: Sam asks about the one-time code again, and about phishing.",
+}
+
+
+def test_a_glossary_term_is_explained_once_where_it_first_appears(casebook, tmp_path):
+    example = (EXAMPLES / "example.yaml").read_text(encoding="utf-8")
+    for old, new in GLOSSARY_SCENARIO.items():
+        example = example.replace(old, new)
+    (tmp_path / "words.yaml").write_text(example.replace("id: test-example", "id: words"),
+                                         encoding="utf-8")
+    app = TrainingApp(casebook=casebook, catalogue=load_catalogue([tmp_path]))
+    app.picker.scenario.value = "words"
+    app.learner.value = "Gus"
+    app.start_button.click()
+    player = app.player
+    first = player.glossary.value
+    assert "<details><summary>What is a one-time code?</summary><p>A short code" in first
+    assert "phishing" not in first
+    children = list(player.children)
+    assert children.index(player.text) + 1 == children.index(player.glossary)
+    take(player, "Say it is fine")
+    second = player.glossary.value
+    assert second.count("<details>") == 1 and "one-time code" not in second
+    assert "<summary>What is phishing?</summary>" in second
+    player.back_button.click()  # back at the first node: its words are explained again
+    assert "What is a one-time code?" in player.glossary.value

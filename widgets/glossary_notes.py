@@ -25,7 +25,8 @@ def question(term: Term) -> str:
         # Names (Report Fraud, 159) and activities (phishing) take no "a".
         article = "the " if last in ("App", "journal") else ""
     else:
-        article = "an " if first in "aeiou" else "a "
+        # By sound: "a one-time code", "a user", "an app".
+        article = "an " if first in "aeio" and not name.startswith("one") else "a "
     return f"What is {article}{name}?"
 
 
