@@ -160,8 +160,6 @@ def best_choice(scenario, labels: list[str]):
 
 def play_to_the_end(page, scenario) -> None:
     """Play the best choice at every node, with the keyboard alone, until an ending."""
-    from casebook.training.format import CERTAINTY
-
     choices = page.locator(".cb-choice")
     for _ in range(len(scenario.nodes)):
         ending = page.locator(".cb-ending")
@@ -171,21 +169,39 @@ def play_to_the_end(page, scenario) -> None:
         labels = [c.inner_text().strip() for c in choices.all()]
         node, best = best_choice(scenario, labels)
         if scenario.certainty:
-            tab_to(page, page.get_by_role("radio", name="not sure"))
-            wanted = "very sure" if best.score > 0 else "not sure"
-            for _ in CERTAINTY:
-                if page.get_by_role("radio", name=wanted).is_checked():
-                    break
-                page.keyboard.press("ArrowDown")
+            answer_certainty(page, "very sure" if best.score > 0 else "not sure")
         target = page.get_by_role("button", name=best.label, exact=True)
         tab_to(page, target)
         page.keyboard.press("Enter")
         page.locator(".cb-feedback").wait_for(timeout=30_000)
-        # Focus moves on to the new content: the next choice, or "Play again" at the end.
-        page.wait_for_function(
-            "() => document.activeElement && document.activeElement.tagName === 'BUTTON'"
-            " && !document.activeElement.textContent.includes(" + repr(best.label) + ")",
-            timeout=10_000)
+        wait_for_new_focus(page, best.label)
+
+
+# Where focus goes after a choice: the certainty question of the next decision, else its
+# first choice, or the result's heading at the end.
+NEW_FOCUS = """label => { const el = document.activeElement; if (!el) return false;
+  if (el.matches('.cb-certainty input[type=radio], .cb-result-heading')) return true;
+  return el.tagName === 'BUTTON' && !el.textContent.includes(label); }"""
+
+
+def wait_for_new_focus(page, chosen: str) -> None:
+    """Wait until keyboard focus has moved on from the choice just taken."""
+    page.wait_for_function(NEW_FOCUS, arg=chosen, timeout=10_000)
+
+
+def answer_certainty(page, wanted: str) -> None:
+    """Say how sure with the keyboard alone: focus is on the question already."""
+    from casebook.training.format import CERTAINTY
+
+    first = page.get_by_role("radio", name=list(CERTAINTY)[0], exact=True)
+    tab_to(page, first)
+    if not first.is_checked():
+        page.keyboard.press("Space")
+    for _ in CERTAINTY:
+        if page.get_by_role("radio", name=wanted, exact=True).is_checked():
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"could not choose {wanted!r}")
 
 
 def create_meetup(page, title: str) -> None:
