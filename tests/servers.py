@@ -173,7 +173,9 @@ def play_to_the_end(page, scenario) -> None:
         target = page.get_by_role("button", name=best.label, exact=True)
         tab_to(page, target)
         page.keyboard.press("Enter")
-        page.locator(".cb-feedback").wait_for(timeout=30_000)
+        # Feedback on the choice, or at the end the result (the debrief holds the feedback).
+        page.locator(".cb-feedback").or_(page.locator(".cb-result")).first.wait_for(
+            timeout=30_000)
         wait_for_new_focus(page, best.label)
 
 

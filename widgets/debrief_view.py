@@ -100,7 +100,8 @@ def decisions_html(play: Play) -> str:
     guidance behind it."""
     links = guidance_links(play.scenario)
     items = []
-    for item in debrief(play):
+    decisions = debrief(play)
+    for item in decisions:
         sure = (f" You were {html.escape(item.certainty)}." if item.certainty else "")
         red = (f'<p class="cb-red-line"><strong>The line crossed:</strong> '
                f"{html.escape(item.red_line)}</p>" if item.red_line else "")
@@ -112,7 +113,7 @@ def decisions_html(play: Play) -> str:
                 f"<p><strong>Why:</strong> {html.escape(c.feedback)}</p>" for c in item.best)
         guidance = (f"<p>The guidance behind it:</p>{links}" if links else "")
         items.append(
-            f'<li class="cb-decision"><h4>Decision {item.number}</h4>'
+            f'<li class="cb-decision"><h4>Decision {item.number} of {len(decisions)}</h4>'
             f'<div class="cb-situation">{_markdown(item.situation)}</div>'
             f'<div class="cb-verdict cb-verdict-{item.verdict}">'
             f"{verdict_heading(item.verdict, level=5)}"

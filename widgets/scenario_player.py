@@ -169,9 +169,11 @@ class ScenarioPlayer(w.VBox):
         self.debrief.value = debrief_html(play)
         self.choice_buttons = []
         self.choices.children = []
-        # The result first: focus moves to its heading, so it is what is heard first.
-        self.children = [self.title, self.result, self.feedback, self.text, self.debrief,
-                         self.messages, self.restart_button, self.focus_mover]
+        # The result first: focus moves to its heading, so it is what is heard first. The
+        # last choice's feedback is in the debrief, beside the others: shown here too, a
+        # green "Best choice" box under "Not passed" would read as a contradiction.
+        self.children = [self.title, self.result, self.text, self.debrief, self.messages,
+                         self.restart_button, self.focus_mover]
 
     def choose(self, index: int) -> Step | None:
         """Take a choice (as numbered in the scenario file), save it and show what follows.

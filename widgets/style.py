@@ -74,6 +74,8 @@ STYLE = """<style>
 .cb-verdict-red_line .cb-verdict-heading { color: #8a1c1c; }
 .cb-verdict-red_line .cb-verdict-icon { background: #b10e1e; }
 .cb-red-line { font-weight: bold; }
+.cb-decision h4 { font-size: 1.15rem; }
+.cb-decision h5.cb-verdict-heading { font-size: 1rem; margin: 0.75rem 0 0.5rem 0; }
 .cb-result { border: 4px solid #1b1b1b; padding: 0 0.75rem; margin: 0.5rem 0;
              color: #1b1b1b; }
 .cb-result-pass { border-color: #00703c; background: #edf7f0; }
