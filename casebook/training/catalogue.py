@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import NotFound
 from .checker import check_files
-from .format import Issue, Scenario
+from .format import TOPICS, Issue, Scenario
 
 SHIPPED = Path(__file__).parent / "scenarios"
 ENVIRONMENT = "CASEBOOK_SCENARIOS"
@@ -60,8 +60,6 @@ def load_catalogue(extra: Iterable[str | Path] = ()) -> Catalogue:
 
 
 def _topic_order(topic: str) -> int:
-    from .format import TOPICS
-
     return TOPICS.index(topic) if topic in TOPICS else len(TOPICS)
 
 
