@@ -65,9 +65,9 @@ class Entry:
     redactions: dict[str, int]
 
     def to_dict(self) -> dict:
-        """Plain JSON-ready values: lists for labels, ISO 8601 UTC for times."""
+        """Plain JSON-ready values: lists for labels, RFC 3339 UTC for times."""
         data = asdict(self)
-        for name in ("themes", "offers", "skills", "resources"):
+        for name in LABEL_FIELDS:
             data[name] = list(data[name])
         for name in ("created_at", "updated_at"):
             data[name] = timestamp_text(data[name])
@@ -92,9 +92,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _state(entry: Entry | None) -> dict:
-    if entry is None:
-        return {name: None for name in TRACKED}
+def _state(entry: Entry) -> dict:
     return {name: list(v) if isinstance(v := getattr(entry, name), tuple) else v
             for name in TRACKED}
 

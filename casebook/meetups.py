@@ -20,7 +20,7 @@ from .fields import MEETUP, TEXT
 from .redaction import redact
 from .store import Casebook
 from .store.schema import entries, meetups
-from .validation import check_control, required_text, timestamp_text
+from .validation import optional_text, required_text, timestamp_text
 
 
 @dataclass(frozen=True)
@@ -65,21 +65,12 @@ def clean_meetup(data: Mapping) -> dict:
     """
     problems: list[Problem] = []
     cleaned: dict = {}
-    for spec in MEETUP.given():
-        value = data.get(spec.name)
-        if spec.type != TEXT:
-            continue
+    for spec in MEETUP.of_type(TEXT):
         if spec.required:
-            cleaned[spec.name] = required_text(spec.name, value, spec.max_length, problems)
-        elif value is None or not str(value).strip():
-            cleaned[spec.name] = None
+            cleaned[spec.name] = required_text(spec.name, data.get(spec.name), spec.max_length,
+                                               problems)
         else:
-            text = str(value).strip()
-            if len(text) > spec.max_length:
-                problems.append(Problem(spec.name, "too_long", f"has {len(text)} characters; "
-                                                               f"at most {spec.max_length}"))
-            check_control(spec.name, text, problems)
-            cleaned[spec.name] = text
+            cleaned[spec.name] = optional_text(data, spec.name, spec.max_length, problems)
     cleaned["date"] = _date(data.get("date"), problems)
     if problems:
         raise ValidationError(problems)

@@ -73,8 +73,6 @@ KIND_HEADINGS: dict[str, str] = {
     "enquiry": "Common enquiries",
     "note": "Other notes",
 }
-STATUS_LABELS: dict[str, str] = {"draft": "Draft", "published": "Published",
-                                 "archived": "Archived"}
 
 # Entries carry three multi-valued labels; each facet name maps to its vocabulary.
 FACETS: dict[str, tuple[str, ...]] = {

@@ -68,7 +68,7 @@ def required_text(field: str, value: object, limit: int, problems: list[Problem]
     return value
 
 
-def _optional_text(
+def optional_text(
     data: Mapping, field: str, limit: int, problems: list[Problem]
 ) -> str | None:
     value = data.get(field)
@@ -180,7 +180,7 @@ def clean_entry(data: Mapping, *, partial: bool = False) -> dict:
             cleaned[spec.name] = required_text(spec.name, data.get(spec.name), spec.max_length,
                                                problems)
         elif spec.type == TEXT:
-            cleaned[spec.name] = _optional_text(data, spec.name, spec.max_length, problems)
+            cleaned[spec.name] = optional_text(data, spec.name, spec.max_length, problems)
         elif spec.name in FACET_FIELDS:
             cleaned[spec.name] = _labels(data, spec.name, problems)
 

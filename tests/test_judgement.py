@@ -3,6 +3,7 @@ the pass decision, shuffled choices, the debrief, the glossary and the checker's
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -175,7 +176,8 @@ def test_each_attempt_shows_its_own_order_and_keeps_it(casebook):
     for n in range(8):
         session = start_session(casebook, EXAMPLE, learner=f"Learner {n}")
         orders.add(tuple(session.play.order()))
-    assert len(orders) > 1  # 8 attempts at 3 choices: all alike would be a 1 in 36^... fluke
+    # 8 attempts, 6 possible orders of 3 choices: all 8 alike by chance is 1 in 6**7.
+    assert len(orders) > 1
     session = start_session(casebook, EXAMPLE, learner="Ann")
     shown = session.play.order()
     session.choose(shown[-1], "not sure")
@@ -226,7 +228,6 @@ def test_paths_from_the_command_line(tmp_path):
     path.write_text(LINE_BUT_POINTS, encoding="utf-8")
     result = run_cli("scenarios", "paths", str(path), "--format", "jsonl")
     assert result.returncode == 0
-    import json
     found = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(found) == 4 == len(all_paths(read_scenario(path)))
     red = [p for p in found if any(s["red_line"] for s in p["steps"])]

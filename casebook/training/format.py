@@ -85,13 +85,9 @@ class Node:
     after_red_line: str | None = None
     line: int = 0
 
-    @property
-    def best_score(self) -> int | None:
-        """The score of the best choice here (several may share it)."""
-        return max((c.score for c in self.choices), default=None)
-
     def is_best(self, choice: Choice) -> bool:
-        return choice.score == self.best_score
+        """Whether ``choice`` scores the most of this node's choices (several may)."""
+        return choice.score == max(c.score for c in self.choices)
 
 @dataclass(frozen=True)
 class Scenario:

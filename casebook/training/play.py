@@ -95,8 +95,6 @@ class Play:
         """Points from choices: what the pass decision counts (certainty apart)."""
         return sum(step.points for step in self.path())
 
-    score = points  # the name the stored attempt uses
-
     @property
     def red_lines(self) -> list[Step]:
         """The choices on the path that crossed a red line."""
