@@ -47,6 +47,10 @@ class _Server:
                 time.sleep(0.2)
         raise TimeoutError(f"the server did not open port {self.port}: {self.log.read_text()}")
 
+    def log_tail(self, characters: int = 4000) -> str:
+        """The end of the server's log, to show beside a failed assertion."""
+        return self.log.read_text(errors="replace")[-characters:]
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)

@@ -42,8 +42,9 @@ summary: A customer reads out a code.
 minutes: 3
 objectives: [Never handle a customer's one-time code]
 skills: [Being safe and legal online]
-sources: [{title: An example source, url: "https://www.example.org/guidance"}]
+sources: [{title: An example source, url: "https://www.ncsc.gov.uk/"}]
 version: 1
+reviewed: 2026-11
 pass_mark: 2
 certainty: true
 nodes:

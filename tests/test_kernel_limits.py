@@ -126,7 +126,8 @@ def _wait_for_kernels(server: PlannedServer, count: int, timeout: float = 90) ->
     deadline = time.monotonic() + timeout
     while len(server.kernels()) != count and time.monotonic() < deadline:
         time.sleep(0.3)
-    assert len(server.kernels()) == count
+    # The server's own log says why a kernel is missing (it died, or never started).
+    assert len(server.kernels()) == count, server.log_tail()
 
 
 def test_every_kernel_has_its_memory_limited(new_db, tmp_path):

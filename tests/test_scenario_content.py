@@ -1,46 +1,50 @@
-"""The shipped scenarios: enough of them, well formed, playable to an end on every
-path, passable on the best one and on no path across a red line, readable, and
-citing public guidance."""
+"""The shipped scenarios: enough of them on each topic and skill, well formed,
+playable to an end on every path, passable on the best one and on no path across a
+red line, and (through the checker) readable and citing public guidance."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from statistics import mean
 
 import pytest
 
+from casebook.taxonomy import SKILLS
 from casebook.training.catalogue import SHIPPED, load_catalogue
 from casebook.training.checker import check_files
 from casebook.training.paths import all_paths
 from casebook.training.play import Play
-from casebook.training.readability import grade, words_in
+from casebook.training.readability import words_in
 
 SCENARIOS, ISSUES = check_files([SHIPPED])
 IDS = [s.id for s in SCENARIOS]
-# Reading age is roughly the Flesch-Kincaid grade plus 5. We aim at a reading age
-# of 9-11 (grade 4-6) on average. A single text may reach grade 8: names of
-# services ("Universal Credit", "identity") add syllables no plain rewording removes.
-MAX_GRADE_ONE_TEXT = 8.0
-MAX_GRADE_AVERAGE = 6.5
-MIN_WORDS_TO_MEASURE = 12  # grades of shorter texts swing too much to mean anything
 # Names that were right once and are wrong now: (old name, its replacement). A
 # sentence may still name the old one if it names the new one too ("Report
 # Fraud, which replaced Action Fraud").
 OUTDATED = [("Action Fraud", "Report Fraud")]
+# What a help desk meets, in proportion: the coverage the content review asked for.
+AT_LEAST = {"scenarios": 31, "Open Wi-Fi safety": 4, "Success stories": 4, "per skill": 5}
 
 
 def test_every_shipped_scenario_passes_the_checker():
+    """Shape, red lines, sources on public guidance sites, reviewed within a year, plain
+    English: errors and warnings alike (a warning here is work to do)."""
     assert [str(issue) for issue in ISSUES] == []
 
 
 def test_there_are_enough_scenarios_on_each_topic():
     topics = [s.topic for s in SCENARIOS]
-    assert len(SCENARIOS) >= 10
-    assert topics.count("Open Wi-Fi safety") >= 3
-    assert topics.count("Common enquiries") >= 5
-    assert topics.count("Success stories") >= 2
+    assert len(SCENARIOS) >= AT_LEAST["scenarios"]
+    assert topics.count("Open Wi-Fi safety") >= AT_LEAST["Open Wi-Fi safety"]
+    assert topics.count("Success stories") >= AT_LEAST["Success stories"]
+    assert topics.count("Common enquiries") == len(SCENARIOS) - topics.count(
+        "Open Wi-Fi safety") - topics.count("Success stories")
     assert len(set(IDS)) == len(IDS)
+
+
+def test_every_essential_digital_skill_is_practised_often():
+    counts = {skill: sum(skill in s.skills for s in SCENARIOS) for skill in SKILLS}
+    assert {k: v for k, v in counts.items() if v < AT_LEAST["per skill"]} == {}, counts
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=IDS)
@@ -129,15 +133,6 @@ def _texts(scenario):
                 yield f"red line for {choice.label!r}", choice.red_line
         if node.ending:
             yield f"ending {node.id}", node.ending.text
-
-
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=IDS)
-def test_plain_english(scenario):
-    measured = [(where, grade(text)) for where, text in _texts(scenario)
-                if len(words_in(text)) >= MIN_WORDS_TO_MEASURE]
-    too_hard = [(where, round(g, 1)) for where, g in measured if g > MAX_GRADE_ONE_TEXT]
-    assert too_hard == []
-    assert mean(g for _, g in measured) <= MAX_GRADE_AVERAGE
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=IDS)

@@ -167,9 +167,9 @@ def test_a_red_line_is_explained_and_the_debrief_says_not_passed(training, offli
     assert debrief.locator(".cb-decision").count() == 2
     assert debrief.get_by_role("heading", name="Red line crossed").count() == 1
     assert "The best choice: Say it is fine for most things" in debrief.inner_text()
-    links = debrief.get_by_role("link", name="An example source")
+    links = debrief.get_by_role("link", name="Using public Wi-Fi (an example source) — NCSC")
     assert links.count() == 2
-    assert links.first.get_attribute("href") == "https://www.example.org/guidance"
+    assert links.first.get_attribute("href") == "https://www.ncsc.gov.uk/collection/top-tips-for-staying-secure-online"
     assert "When you were very sure, you were right 0 times out of 1." in (
         page.locator(".cb-certainty-result").inner_text())
     assert accessibility_violations(page) == []

@@ -14,6 +14,7 @@ from widgets.scenario_player import ScenarioPlayer
 from widgets.training_app import TrainingApp
 
 EXAMPLES = Path(__file__).parent / "data" / "scenarios"
+SOURCE = "https://www.ncsc.gov.uk/collection/top-tips-for-staying-secure-online"  # the example's
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +63,8 @@ def test_playing_to_the_end_with_feedback_score_and_certificate(app, casebook):
     assert app.state.learner == "Sam" and app.state.scenario.id == "test-example"
     details = app.picker.details.value
     assert "About 5 minutes" in details and "Explain when public" in details
+    assert "Facts checked against these pages in November 2026." in details
+    assert "Where this applies" not in details  # the example says nothing of nations
     app.start_button.click()
     player = app.player
     assert player.session is app.state.session
@@ -286,7 +289,7 @@ def test_the_start_screen_says_how_passing_works_and_how_certainty_is_marked(app
     assert rows == [("not sure", "gain 1 mark", "no marks lost"),
                     ("fairly sure", "gain 2 marks", "lose 2 marks"),
                     ("very sure", "gain 3 marks", "lose 6 marks")]
-    assert '<a href="https://www.example.org/guidance"' in details
+    assert f'<a href="{SOURCE}"' in details
 
 
 def test_no_marks_table_where_certainty_is_not_asked(casebook, tmp_path):
@@ -391,16 +394,17 @@ def test_the_debrief_lists_every_decision_with_the_best_choice_and_guidance(app)
     assert "The line crossed:</strong> Staff never sign in" in first
     assert "cb-verdict-best" in second and "This was the best choice." in second
     for decision in decisions:
-        assert ('<a href="https://www.example.org/guidance" target="_blank" '
-                'rel="noopener">An example source') in decision
+        assert (f'<a href="{SOURCE}" target="_blank" rel="noopener">Using public Wi-Fi '
+                "(an example source) — NCSC") in decision
 
 
 def test_scenario_text_in_the_debrief_is_escaped(casebook, tmp_path):
     example = (EXAMPLES / "example.yaml").read_text(encoding="utf-8")
     hostile = (example.replace("id: test-example", "id: hostile")
-               .replace("title: An example source", "title: Guide <script>x</script>")
-               .replace("url: https://www.example.org/guidance",
-                        """url: 'https://www.example.org/?a=1&b="x"'""")
+               .replace("title: Using public Wi-Fi (an example source) — NCSC",
+                        "title: Guide <script>x</script>")
+               .replace("url: https://www.ncsc.gov.uk/collection/top-tips-for-staying-secure-"
+                        "online", """url: 'https://www.ncsc.gov.uk/?a=1&b="x"'""")
                .replace("Tell Sam never to use it", "Tell Sam <b>never</b>"))
     (tmp_path / "hostile.yaml").write_text(hostile, encoding="utf-8")
     app = TrainingApp(casebook=casebook, catalogue=load_catalogue([tmp_path]))
@@ -412,7 +416,7 @@ def test_scenario_text_in_the_debrief_is_escaped(casebook, tmp_path):
     shown = app.player.debrief.value + app.picker.details.value
     assert "<script" not in shown and "<b>never" not in shown
     assert "Tell Sam &lt;b&gt;never&lt;/b&gt;" in shown and "Guide &lt;script&gt;" in shown
-    assert 'href="https://www.example.org/?a=1&amp;b=&quot;x&quot;"' in shown
+    assert 'href="https://www.ncsc.gov.uk/?a=1&amp;b=&quot;x&quot;"' in shown
 
 
 GLOSSARY_SCENARIO = {
@@ -445,3 +449,16 @@ def test_a_glossary_term_is_explained_once_where_it_first_appears(casebook, tmp_
     assert "<summary>What is phishing?</summary>" in second
     player.back_button.click()  # back at the first node: its words are explained again
     assert "What is a one-time code?" in player.glossary.value
+
+
+def test_where_a_scenario_applies_is_said_before_it_starts():
+    from dataclasses import replace
+
+    from casebook.training.format import read_scenario
+    from widgets.scenario_picker import describe
+    example = read_scenario(EXAMPLES / "example.yaml")
+    noted = replace(example, nations="England only; Wales & Scotland have their own.")
+    details = describe(noted)
+    assert ('<p class="cb-nations"><strong>Where this applies:</strong> England only; '
+            "Wales &amp; Scotland have their own.</p>") in details
+    assert "Where this applies" not in describe(example)

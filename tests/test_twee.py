@@ -96,7 +96,7 @@ def test_yaml_is_readable_in_the_documented_order():
     _, text = convert(SCAM)
     data = yaml.safe_load(text)
     assert list(data) == ["id", "title", "topic", "summary", "minutes", "objectives", "skills",
-                          "sources", "version", "pass_mark", "start", "nodes"]
+                          "sources", "version", "reviewed", "pass_mark", "start", "nodes"]
     assert list(data["nodes"][0]["choices"][0]) == ["label", "next", "score", "feedback"]
     assert "    text: |\n      Mrs Okafor shows you" in text  # multi-line text as a block
 
@@ -148,7 +148,8 @@ def test_cli_writes_yaml_and_a_reminder():
     data = yaml.safe_load(result.stdout)
     assert (data["id"], data["topic"], data["pass_mark"]) == (
         "spot-the-scam-email", "Open Wi-Fi safety", 3)
-    assert len(result.stderr.splitlines()) == 1 and "sources and objectives" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert "sources, objectives and reviewed month" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["not-twee", "missing-link"])
@@ -172,6 +173,13 @@ def test_round_trip_through_the_checker(tmp_path):
     path = tmp_path / "scam.yaml"
     path.write_text(converted.stdout, encoding="utf-8")
     checked = run_cli("scenarios", "check", str(path))
+    # The placeholder source is refused until the trainer cites real guidance ...
+    assert checked.returncode == 2
+    assert "source 'https://twinery.org/' is not on a public guidance site" in checked.stderr
+    path.write_text(converted.stdout.replace("https://twinery.org/",
+                                             "https://www.ncsc.gov.uk/collection/phishing-scams"),
+                    encoding="utf-8")
+    checked = run_cli("scenarios", "check", str(path))  # ... then the story passes as it is
     assert checked.returncode == 0, checked.stderr
     assert "ok: spot-the-scam-email (7 nodes, best score 5, pass mark 3;" in checked.stdout
 

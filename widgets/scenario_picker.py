@@ -9,6 +9,7 @@ sure they are, how the marks for that work.
 
 from __future__ import annotations
 
+import datetime
 import html
 from collections.abc import Callable
 
@@ -116,9 +117,19 @@ def describe(scenario: Scenario) -> str:
     objectives = "".join(f"<li>{html.escape(o)}</li>" for o in scenario.objectives)
     rule = pass_rule(scenario.pass_mark, best_score(scenario) or 0)
     marks = marks_html() if scenario.certainty else ""
-    return (f'<div class="cb-details"><p>{html.escape(scenario.summary)}</p>'
+    nations = (f'<p class="cb-nations"><strong>Where this applies:</strong> '
+               f"{html.escape(scenario.nations)}</p>" if scenario.nations else "")
+    return (f'<div class="cb-details"><p>{html.escape(scenario.summary)}</p>{nations}'
             f"<p>About {scenario.minutes} minutes.</p>"
             f"<h3>You will practise</h3><ul>{objectives}</ul>"
             f'<h3>How to pass</h3><p class="cb-pass-rule">{html.escape(rule)}</p>{marks}'
             "<details><summary>Guidance this follows</summary>"
-            f"{guidance_links(scenario)}</details></div>")
+            f"{guidance_links(scenario)}{_reviewed(scenario)}</details></div>")
+
+
+def _reviewed(scenario: Scenario) -> str:
+    """When the facts were last checked against those pages: guidance changes."""
+    if not scenario.reviewed:
+        return ""
+    month = datetime.datetime.strptime(scenario.reviewed, "%Y-%m").strftime("%B %Y")
+    return f'<p class="cb-reviewed">Facts checked against these pages in {month}.</p>'

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..training.attempts import get_attempt, list_attempts
 from ..training.checker import best_score, check_files
+from ..training.content_rules import SITES_ENVIRONMENT, read_guidance_sites
 from ..training.format import TOPICS
 from ..training.glossary import terms_used
 from ..training.paths import all_paths
@@ -18,7 +19,8 @@ from .common import EXIT_BAD_INPUT, db_option, open_casebook_of, positive
 
 
 def cmd_scenarios_check(args: argparse.Namespace) -> int:
-    scenarios, issues = check_files(args.paths)
+    sites = read_guidance_sites(args.guidance_sites)
+    scenarios, issues = check_files(args.paths, sites)
     for issue in issues:
         print(issue, file=sys.stderr)
     errors = [issue for issue in issues if issue.severity == "error"]
@@ -102,8 +104,13 @@ def register(commands, command) -> None:
         description="Check scenario files (or folders of them) and list every problem with "
                     "its file and line: unknown next node, unreachable node, no path to an "
                     "ending, duplicate id, choice without feedback, pass mark above the best "
-                    "reachable score, malformed YAML. Exit 2 if there is any problem.")
+                    "reachable score, malformed YAML, a source not on a public guidance site, a "
+                    "reviewed month in the future or over a year ago (a warning), hard-to-read "
+                    "text. Exit 2 if there is any error.")
     checker.add_argument("paths", nargs="+", metavar="PATH")
+    checker.add_argument("--guidance-sites", metavar="FILE",
+                         help="the sites sources may be on (default: $" + SITES_ENVIRONMENT +
+                              ", else the shipped list of public guidance sites)")
     db_option(checker)
     checker.set_defaults(handler=cmd_scenarios_check)
     lister = scenario_commands.add_parser(

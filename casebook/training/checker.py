@@ -7,13 +7,17 @@ as a red line, and success ending reachable after a red line is reported with
 its file and line, all at once, so a trainer can fix a file in one go.
 Warnings point at scoring that teaches the wrong lesson (the best answer is
 always the longest; the last decision is made by the score, not the learner).
+Checking files also applies the content rules (:mod:`.content_rules`): sources on
+public guidance sites, a recent ``reviewed`` month, plain English.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from pathlib import Path
 
+from .content_rules import GuidanceSites, check_content, read_guidance_sites
 from .format import Issue, Scenario, read_scenario
 
 _MAX_STATES = 200_000  # far beyond any scenario people can play; stops a runaway loop
@@ -173,8 +177,11 @@ def best_score(scenario: Scenario) -> int | None:
     return _explore(scenario)[0]
 
 
-def check_files(paths: Iterable[Path | str]) -> tuple[list[Scenario], list[Issue]]:
-    """Read and check scenario files (folders are searched for *.yaml and *.yml)."""
+def check_files(paths: Iterable[Path | str], sites: GuidanceSites | None = None,
+                today: datetime.date | None = None) -> tuple[list[Scenario], list[Issue]]:
+    """Read and check scenario files (folders are searched for *.yaml and *.yml), their
+    shape and their content (sources on ``sites``, by default the configured list)."""
+    sites = sites or read_guidance_sites()
     scenarios, issues = [], []
     files: list[Path] = []
     for path in map(Path, paths):
@@ -186,6 +193,9 @@ def check_files(paths: Iterable[Path | str]) -> tuple[list[Scenario], list[Issue
     for file in files:
         scenario = read_scenario(file)
         found = check(scenario)
+        if scenario.nodes:
+            found = sorted({*found, *check_content(scenario, sites, today)},
+                           key=lambda i: (i.line, i.message))
         if scenario.id and scenario.id in seen_ids:
             found.append(Issue(str(file), 1, f"scenario id {scenario.id!r} is also used by "
                                              f"{seen_ids[scenario.id]}"))

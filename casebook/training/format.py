@@ -3,7 +3,7 @@
 The format is described for trainers in ``docs/scenario-format.md``. Reading a
 file checks everything that can be checked in one node or field (required
 fields, types, allowed values, unknown keys) and keeps each node's line number,
-so :mod:`casebook.scenario_check` can then check the graph and report every
+so :mod:`.checker` can then check the graph and report every
 problem with its file and line at once.
 """
 
@@ -21,7 +21,9 @@ TOPICS = ("Open Wi-Fi safety", "Common enquiries", "Success stories")
 OUTCOMES = ("good", "mixed", "poor")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOP_KEYS = {"id", "title", "topic", "summary", "minutes", "objectives", "skills", "sources",
-             "version", "pass_mark", "allow_back", "start", "nodes", "certainty"}
+             "version", "pass_mark", "allow_back", "start", "nodes", "certainty", "reviewed",
+             "nations"}
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _NODE_KEYS = {"id", "text", "choices", "ending", "after_red_line"}
 _CHOICE_KEYS = {"label", "next", "feedback", "score", "min_score", "max_score", "red_line"}
 _ENDING_KEYS = {"title", "text", "outcome"}
@@ -105,6 +107,8 @@ class Scenario:
     start: str
     nodes: dict[str, Node]
     certainty: bool = False  # ask how sure the learner is at every decision (LAPT marks)
+    reviewed: str = ""  # the month (YYYY-MM) the facts were last checked against the sources
+    nations: str = ""   # where the advice applies, when it differs across the four nations
     path: str = ""
     issues: tuple[Issue, ...] = field(default=(), compare=False)
 
@@ -220,6 +224,12 @@ def read_scenario(path: Path | str, text: str | None = None) -> Scenario:
     version = reader.integer(top, "version", root, what)
     if version is not None and version < 1:
         reader.issue(top["version"], "version must be 1 or more")
+    reviewed = reader.text(top, "reviewed", root, what)
+    if reviewed and not _MONTH.match(reviewed):
+        reader.issue(top["reviewed"], f"reviewed {reviewed!r} must be the month the facts were "
+                                      "checked, written like 2026-12")
+        reviewed = ""
+    nations = reader.text(top, "nations", root, what) if "nations" in top else ""
     nodes = _read_nodes(reader, top.get("nodes"), root)
     start = (reader.text(top, "start", root, what) if "start" in top
              else next(iter(nodes), ""))
@@ -230,7 +240,8 @@ def read_scenario(path: Path | str, text: str | None = None) -> Scenario:
         skills=tuple(skills), sources=tuple(_read_sources(reader, top.get("sources"), root)),
         version=version or 0, pass_mark=reader.integer(top, "pass_mark", root, what) or 0,
         allow_back=reader.flag(top, "allow_back", what), start=start, nodes=nodes,
-        certainty=reader.flag(top, "certainty", what), path=path, issues=tuple(reader.issues),
+        certainty=reader.flag(top, "certainty", what), reviewed=reviewed, nations=nations,
+        path=path, issues=tuple(reader.issues),
     )
 
 

@@ -12,6 +12,7 @@ passage tagged ``red-line`` (or ``redline``) crosses a red line.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import unicodedata
@@ -23,8 +24,9 @@ from ..errors import CasebookError
 from .checker import best_score
 from .format import TOPICS, read_scenario
 
-REMINDER = ("the sources and objectives are placeholders: replace them with the real "
-            "guidance the scenario follows before anyone trains with it")
+REMINDER = ("the sources, objectives and reviewed month are placeholders: replace them with "
+            "the public guidance the scenario follows and the month you checked it, before "
+            "anyone trains with it")
 # Special passage names of Twee 3 and the common story formats: settings and code, not story.
 SPECIAL_PASSAGES = frozenset(
     "StoryTitle StoryData StoryInit StoryAuthor StorySubtitle StoryMenu StoryCaption StoryBanner "
@@ -282,7 +284,8 @@ def twee_to_scenario(source: str, *, scenario_id: str | None = None, topic: str 
         "objectives": [f"Practise the decisions in: {title}"], "skills": ["Problem solving"],
         "sources": [{"title": f"Converted from the Twine story {title}",
                      "url": "https://twinery.org/"}],
-        "version": 1, "pass_mark": 0, "start": ids[start.name],
+        "version": 1, "reviewed": datetime.date.today().strftime("%Y-%m"),
+        "pass_mark": 0, "start": ids[start.name],
         "nodes": [_node(p, ids, by_name) for p in ordered],
     }
     scenario["pass_mark"] = _pass_mark(scenario, pass_mark)
