@@ -160,3 +160,33 @@ def test_sites_match_whole_names_only():
     sites = GuidanceSites({"gov.uk": "GOV.UK"}, "test")
     assert sites.allows("https://www.gov.uk/x") and sites.allows("https://gov.uk")
     assert not sites.allows("https://evilgov.uk/") and not sites.allows("not a url")
+
+
+def test_a_refused_source_is_reported_at_its_own_line(tmp_path):
+    path = variant(tmp_path, cite("https://www.which.co.uk/"))
+    _, issues = check_files([path], None, NOVEMBER)
+    (issue,) = [i for i in issues if "not on a public guidance site" in i.message]
+    assert "https://www.which.co.uk/" in path.read_text().splitlines()[issue.line - 1] + \
+        path.read_text().splitlines()[issue.line]
+
+
+def test_the_review_table_lists_each_scenario_with_its_organisations(tmp_path):
+    nation = variant(tmp_path, lambda d: d.update(
+        id="nation-note", nations="England only | Wales differs.", sources=[
+            {"title": "Blue Badge", "url": "https://www.gov.uk/apply-blue-badge"},
+            {"title": "Passwords", "url": "https://www.ncsc.gov.uk/collection/passwords"}]),
+        "nation.yaml")
+    result = run_cli("scenarios", "list", str(EXAMPLE), str(nation))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("| Scenario | Topic | Skills | Sources | Red lines | Where it applies "
+                        "| Reviewed |")
+    assert len(lines) == 4  # headings, rule, two scenarios
+    assert ("| `nation-note` Is the library Wi-Fi safe? | Open Wi-Fi safety | Being safe and "
+            "legal online | [GOV.UK](https://www.gov.uk/apply-blue-badge), "
+            "[NCSC](https://www.ncsc.gov.uk/collection/passwords) | 1 | England only \\| Wales "
+            "differs. | 2026-11 |") in lines
+    assert any(line.startswith("| `test-example`") and "| UK-wide |" in line for line in lines)
+    broken = variant(tmp_path, cite("https://www.which.co.uk/"), "broken.yaml")
+    result = run_cli("scenarios", "list", str(broken))
+    assert result.returncode == 2 and "not on a public guidance site" in result.stderr

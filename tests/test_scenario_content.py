@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 import pytest
 
 from casebook.taxonomy import SKILLS
 from casebook.training.catalogue import SHIPPED, load_catalogue
 from casebook.training.checker import check_files
+from casebook.training.content_rules import read_guidance_sites
 from casebook.training.paths import all_paths
 from casebook.training.play import Play
 from casebook.training.readability import words_in
+from casebook.training.review_table import review_table
 
 SCENARIOS, ISSUES = check_files([SHIPPED])
 IDS = [s.id for s in SCENARIOS]
@@ -151,3 +154,10 @@ def test_the_catalogue_offers_them_all_grouped_by_topic():
     assert list(catalogue.by_topic()) == [t for t in ("Open Wi-Fi safety", "Common enquiries",
                                                        "Success stories")
                                            if t in catalogue.by_topic()]
+
+
+def test_the_content_review_lists_every_shipped_scenario_as_it_is():
+    page = (Path(__file__).parents[1] / "docs" / "content-review.md").read_text()
+    table = page.split("<!-- table starts -->\n")[1].split("<!-- table ends -->")[0]
+    assert table == review_table(SCENARIOS, read_guidance_sites()), (
+        "docs/content-review.md is out of date: paste in `casebook scenarios list`")

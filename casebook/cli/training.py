@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 
 from ..training.attempts import get_attempt, list_attempts
+from ..training.catalogue import SHIPPED
 from ..training.checker import best_score, check_files
 from ..training.content_rules import SITES_ENVIRONMENT, read_guidance_sites
 from ..training.format import TOPICS
 from ..training.glossary import terms_used
 from ..training.paths import all_paths
+from ..training.review_table import review_table
 from ..training.twee import REMINDER, TweeError, twee_to_yaml
 from ..training.xapi import export_statements
 from .common import EXIT_BAD_INPUT, db_option, open_casebook_of, positive
@@ -34,6 +36,19 @@ def cmd_scenarios_check(args: argparse.Namespace) -> int:
     if not scenarios:
         print("no scenario files found", file=sys.stderr)
         return EXIT_BAD_INPUT
+    return EXIT_BAD_INPUT if errors else 0
+
+
+def cmd_scenarios_list(args: argparse.Namespace) -> int:
+    sites = read_guidance_sites(args.guidance_sites)
+    scenarios, issues = check_files(args.paths or [SHIPPED], sites)
+    errors = [issue for issue in issues if issue.severity == "error"]
+    for issue in errors:
+        print(issue, file=sys.stderr)
+    if not scenarios:
+        print("no scenario files found", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(review_table(scenarios, sites), end="")
     return EXIT_BAD_INPUT if errors else 0
 
 
@@ -113,6 +128,17 @@ def register(commands, command) -> None:
                               ", else the shipped list of public guidance sites)")
     db_option(checker)
     checker.set_defaults(handler=cmd_scenarios_check)
+    table = scenario_commands.add_parser(
+        "list", help="A Markdown table of scenarios for the content review.",
+        description="A Markdown table of scenarios (the shipped ones unless PATHs are given): "
+                    "topic, skills, sources, red lines, where each applies and the month its "
+                    "facts were checked, as in docs/content-review.md. Problems found by the "
+                    "checker go to stderr, with exit 2.")
+    table.add_argument("paths", nargs="*", metavar="PATH")
+    table.add_argument("--guidance-sites", metavar="FILE",
+                       help="the sites sources may be on (default: as for 'check')")
+    db_option(table)
+    table.set_defaults(handler=cmd_scenarios_list)
     lister = scenario_commands.add_parser(
         "paths", help="List every complete path through each scenario and its result.",
         description="List every complete path through each scenario (certainty aside), as "

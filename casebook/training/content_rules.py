@@ -51,8 +51,18 @@ class GuidanceSites:
     origin: str  # the file they came from, to name in messages
 
     def allows(self, url: str) -> bool:
+        return self.site_of(url) is not None
+
+    def site_of(self, url: str) -> str | None:
+        """The listed site ``url`` is on (the most specific one), or None."""
         host = (urlsplit(url).hostname or "").lower()
-        return any(host == site or host.endswith("." + site) for site in self.sites)
+        matching = [site for site in self.sites if host == site or host.endswith("." + site)]
+        return max(matching, key=len) if matching else None
+
+    def organisation(self, url: str) -> str:
+        """Who runs the site ``url`` is on, as a reader would name them (else its host)."""
+        site = self.site_of(url)
+        return self.sites[site] if site else (urlsplit(url).hostname or url)
 
 
 def read_guidance_sites(path: Path | str | None = None) -> GuidanceSites:
@@ -80,8 +90,9 @@ def check_content(scenario: Scenario, sites: GuidanceSites,
 
     for source in scenario.sources:
         if source.url.startswith("https://") and not sites.allows(source.url):
-            issue(1, f"source {source.url!r} is not on a public guidance site: cite the "
-                     f"organisation's own page (the sites allowed are in {sites.origin})")
+            issue(source.line or 1, f"source {source.url!r} is not on a public guidance "
+                                    "site: cite the organisation's own page (the sites "
+                                    f"allowed are in {sites.origin})")
     if scenario.reviewed:
         age = _months_since(scenario.reviewed, today or datetime.date.today())
         if age < 0:

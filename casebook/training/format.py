@@ -51,6 +51,7 @@ class Issue:
 class Source:
     title: str
     url: str
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,7 @@ def _read_sources(reader: _Reader, node: yaml.Node | None, root: yaml.Node) -> l
         url = reader.text(fields, "url", item, "a source")
         if url and not url.startswith("https://"):
             reader.issue(fields["url"], f"source url {url!r} must start with https://")
-        sources.append(Source(title, url))
+        sources.append(Source(title, url, item.start_mark.line + 1))
     return sources
 
 
