@@ -172,7 +172,8 @@ def test_a_cycle_is_found():
 
 
 # Import names whose distribution on PyPI is called something else.
-DISTRIBUTIONS = {"yaml": "pyyaml", "sqlalchemy": "sqlalchemy", "jinja2": "jinja2"}
+DISTRIBUTIONS = {"yaml": "pyyaml", "sqlalchemy": "sqlalchemy", "jinja2": "jinja2",
+                 "argon2": "argon2_cffi"}
 
 
 def third_party_imports() -> set[str]:

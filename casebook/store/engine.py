@@ -31,7 +31,7 @@ DEFAULT_PATH = Path("var") / "casebook.db"
 # The newest migration's id. Known here so that opening an up-to-date casebook
 # needs no Alembic import (a quarter of a second on every command and kernel);
 # a test checks it against the migration scripts.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any fixed number: concurrent openers of one PostgreSQL casebook take turns on it.

@@ -186,3 +186,34 @@ settings = Table(
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# People who may sign in (see casebook.accounts): secrets only as hashes.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),  # lower case, to sign in with
+    Column("display_name", String(200), nullable=False),
+    Column("library_service", String(200)),
+    Column("roles", JSON, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False, server_default=text("false")),
+    Column("password_hash", Text),        # Argon2
+    Column("link_hash", String(64)),      # SHA-256 of a one-time sign-in link's secret
+    Column("link_expires_at", UTCDateTime),
+    Column("failed_sign_ins", Integer, nullable=False, default=0, server_default="0"),
+    Column("locked_until", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Who signed in, was refused, exported, downloaded or changed an account: never changed.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", SeqKey, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(100)),
+    Column("action", String(32), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Index("ix_audit_events_at", "at"),
+)

@@ -1,0 +1,129 @@
+"""Accounts: made, signed in to, locked, reset and switched off, with every change in
+the audit trail, on SQLite and PostgreSQL."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from casebook.accounts import (LOCK_AFTER, LOCK_MINUTES, SignInRefused, add_account,
+                               failed_sign_ins, get_account, has_admin, list_accounts,
+                               reset_account, set_disabled, set_password_with_link, sign_in)
+from casebook.audit import audit_events_of
+from casebook.errors import CasebookError, NotFound
+from casebook.store.schema import accounts
+
+PASSWORD = "correct horse battery"
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+
+def test_an_account_with_a_password_signs_in_and_keeps_only_a_hash(casebook):
+    account, link = add_account(casebook, "Priya.Shah", ["facilitator", "learner"],
+                                service="Kirklees Libraries", display_name="Priya Shah",
+                                password=PASSWORD, by="admin")
+    assert link is None
+    assert (account.name, account.display_name, account.library_service, account.roles) == (
+        "priya.shah", "Priya Shah", "Kirklees Libraries", ("learner", "facilitator"))
+    assert sign_in(casebook, "PRIYA.SHAH ", PASSWORD).name == "priya.shah"
+    with casebook.read() as conn:
+        stored = conn.execute(select(accounts.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_wrong_password_and_unknown_name_get_the_same_words(casebook):
+    add_account(casebook, "sam", ["learner"], password=PASSWORD)
+    with pytest.raises(SignInRefused) as wrong:
+        sign_in(casebook, "sam", "not the password")
+    with pytest.raises(SignInRefused) as unknown:
+        sign_in(casebook, "nobody", PASSWORD)
+    assert str(wrong.value) == str(unknown.value) == (
+        "That name and password do not match. Check them and try again.")
+    assert failed_sign_ins(casebook, "sam") == 1 and failed_sign_ins(casebook, "nobody") == 0
+
+
+def test_too_many_wrong_passwords_lock_the_account_for_a_while(casebook):
+    add_account(casebook, "sam", ["learner"], password=PASSWORD)
+    for n in range(LOCK_AFTER):
+        with pytest.raises(SignInRefused):
+            sign_in(casebook, "sam", f"guess {n}", now=NOW)
+    with pytest.raises(SignInRefused, match=f"locked for {LOCK_MINUTES} more minutes"):
+        sign_in(casebook, "sam", PASSWORD, now=NOW + timedelta(seconds=5))  # even the right one
+    later = NOW + timedelta(minutes=LOCK_MINUTES, seconds=1)
+    assert sign_in(casebook, "sam", PASSWORD, now=later).name == "sam"
+    assert failed_sign_ins(casebook, "sam") == 0
+
+
+def test_a_one_time_link_sets_the_persons_own_password_once(casebook):
+    account, link = add_account(casebook, "jo", ["learner"], now=NOW)
+    assert link and not account.has_password
+    with pytest.raises(SignInRefused):
+        sign_in(casebook, "jo", "")  # no password yet: nothing signs in
+    with pytest.raises(CasebookError, match="too short"):
+        set_password_with_link(casebook, link, "short", now=NOW)
+    assert set_password_with_link(casebook, link, PASSWORD, now=NOW).has_password
+    assert sign_in(casebook, "jo", PASSWORD).name == "jo"
+    with pytest.raises(SignInRefused, match="has been used or has expired"):
+        set_password_with_link(casebook, link, "another long password", now=NOW)
+
+
+def test_a_link_expires_and_a_reset_gives_a_new_one(casebook):
+    _, link = add_account(casebook, "jo", ["learner"], now=NOW)
+    with pytest.raises(SignInRefused, match="has been used or has expired"):
+        set_password_with_link(casebook, link, PASSWORD, now=NOW + timedelta(hours=25))
+    new_link = reset_account(casebook, "jo", by="admin", now=NOW + timedelta(hours=25))
+    assert new_link != link
+    set_password_with_link(casebook, new_link, PASSWORD, now=NOW + timedelta(hours=26))
+    reset_account(casebook, "jo", by="admin")
+    with pytest.raises(SignInRefused):
+        sign_in(casebook, "jo", PASSWORD)  # a reset forgets the old password
+
+
+def test_a_disabled_account_cannot_sign_in_and_is_no_admin(casebook):
+    add_account(casebook, "boss", ["admin"], password=PASSWORD)
+    assert has_admin(casebook)
+    set_disabled(casebook, "boss", by="boss")
+    assert not has_admin(casebook) and get_account(casebook, "boss").disabled
+    with pytest.raises(SignInRefused, match="switched off"):
+        sign_in(casebook, "boss", PASSWORD)
+    set_disabled(casebook, "boss", False)
+    assert sign_in(casebook, "boss", PASSWORD).may("admin")
+
+
+@pytest.mark.parametrize("name, roles, password, expected", [
+    ("a", ["learner"], None, "cannot be a sign-in name"),
+    ("has space", ["learner"], None, "cannot be a sign-in name"),
+    ("-dash", ["learner"], None, "cannot be a sign-in name"),
+    ("ok.name", [], None, "no role is not a role"),
+    ("ok.name", ["boss"], None, "boss is not a role: expected one or more of learner"),
+    ("ok.name", ["learner"], "short", "too short"),
+])
+def test_bad_input_is_explained_and_changes_nothing(casebook, name, roles, password, expected):
+    with pytest.raises(CasebookError, match=expected):
+        add_account(casebook, name, roles, password=password)
+    assert list_accounts(casebook) == [] and audit_events_of(casebook) == []
+
+
+def test_a_name_is_taken_once_whatever_its_case(casebook):
+    add_account(casebook, "sam", ["learner"])
+    with pytest.raises(CasebookError, match="already an account called 'sam'"):
+        add_account(casebook, "SAM", ["manager"])
+    assert [a.roles for a in list_accounts(casebook)] == [("learner",)]
+    with pytest.raises(NotFound, match="no account called 'kim'"):
+        reset_account(casebook, "kim")
+
+
+def test_every_change_and_sign_in_is_audited_without_secrets(casebook):
+    _, link = add_account(casebook, "jo", ["learner"], by="admin", now=NOW)
+    set_password_with_link(casebook, link, PASSWORD)
+    sign_in(casebook, "jo", PASSWORD)
+    with pytest.raises(SignInRefused):
+        sign_in(casebook, "jo", "wrong password")
+    set_disabled(casebook, "jo", by="admin")
+    events = audit_events_of(casebook)
+    assert [(e.actor, e.action) for e in reversed(events)] == [
+        ("admin", "account added"), ("jo", "password set"), ("jo", "signed in"),
+        ("jo", "sign-in refused"), ("admin", "account disabled")]
+    assert events[1].detail == {"why": "wrong password", "locked": False}
+    text = repr([e.to_dict() for e in events])
+    assert PASSWORD not in text and link not in text and "wrong password'" not in text.replace(
+        "'why': 'wrong password'", "")
