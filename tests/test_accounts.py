@@ -1,6 +1,7 @@
 """Accounts: made, signed in to, locked, reset and switched off, with every change in
 the audit trail, on SQLite and PostgreSQL."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +12,10 @@ from casebook.accounts import (LOCK_AFTER, LOCK_MINUTES, SignInRefused, add_acco
                                reset_account, set_disabled, set_password_with_link, sign_in)
 from casebook.audit import audit_events_of
 from casebook.errors import CasebookError, NotFound
+from casebook.store import open_casebook
 from casebook.store.schema import accounts
+
+from conftest import run_cli
 
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -127,3 +131,76 @@ def test_every_change_and_sign_in_is_audited_without_secrets(casebook):
     text = repr([e.to_dict() for e in events])
     assert PASSWORD not in text and link not in text and "wrong password'" not in text.replace(
         "'why': 'wrong password'", "")
+
+
+# --- From the command line ---------------------------------------------------------
+
+def test_users_add_prints_a_one_time_link_that_sets_a_password(sqlite_url):
+    added = run_cli("users", "add", "Priya.Shah", "--role", "facilitator", "--role", "learner",
+                    "--service", "Kirklees Libraries", "--display-name", "Priya Shah",
+                    "--db", sqlite_url, "--by", "admin", "--server", "https://lib.example/")
+    assert added.returncode == 0, added.stderr
+    lines = added.stdout.splitlines()
+    assert lines[0] == "added priya.shah (learner, facilitator)"
+    link = lines[-1]
+    assert link.startswith("https://lib.example/casebook/set-password?link=")
+    casebook = open_casebook(sqlite_url)
+    set_password_with_link(casebook, link.split("link=")[1], PASSWORD)
+    assert sign_in(casebook, "priya.shah", PASSWORD).display_name == "Priya Shah"
+    listed = run_cli("users", "list", "--db", sqlite_url)
+    assert listed.stdout == ("priya.shah\tPriya Shah\tKirklees Libraries\tlearner, "
+                             "facilitator\tactive\n")
+
+
+def test_users_add_reads_a_password_from_stdin(sqlite_url):
+    added = run_cli("users", "add", "boss", "--role", "admin", "--password-stdin",
+                    "--db", sqlite_url, input=PASSWORD + "\n")
+    assert added.returncode == 0 and "link" not in added.stdout
+    assert sign_in(open_casebook(sqlite_url), "boss", PASSWORD).may("admin")
+    two_lines = run_cli("users", "add", "kim", "--role", "admin", "--password-stdin",
+                        "--db", sqlite_url, input="one\ntwo\n")
+    assert two_lines.returncode == 2
+    assert two_lines.stderr == ("casebook users: --password-stdin reads one line: the "
+                                "password, and nothing else\n")
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["add", "x y", "--role", "learner"], "cannot be a sign-in name"),
+    (["add", "kim", "--role", "learner", "--password-stdin"], "reads one line"),
+    (["add", "sam", "--role", "manager"], "already an account called 'sam'"),
+    (["disable", "nobody"], "there is no account called 'nobody'"),
+    (["reset", "nobody"], "there is no account called 'nobody'"),
+])
+def test_users_bad_input_is_one_line_and_changes_nothing(sqlite_url, args, expected):
+    run_cli("users", "add", "sam", "--role", "learner", "--db", sqlite_url, check=True)
+    before = run_cli("users", "list", "--format", "jsonl", "--db", sqlite_url).stdout
+    audit_before = run_cli("audit", "--db", sqlite_url).stdout
+    result = run_cli("users", *args, "--db", sqlite_url)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    assert expected in result.stderr and "Traceback" not in result.stderr
+    assert run_cli("users", "list", "--format", "jsonl", "--db", sqlite_url).stdout == before
+    assert run_cli("audit", "--db", sqlite_url).stdout == audit_before
+
+
+def test_an_unknown_role_is_refused_by_name(sqlite_url):
+    result = run_cli("users", "add", "sam", "--role", "boss", "--db", sqlite_url)
+    assert result.returncode == 2 and "invalid choice: 'boss'" in result.stderr
+
+
+def test_disable_reset_and_the_audit_trail_from_the_command_line(sqlite_url):
+    run_cli("users", "add", "sam", "--role", "learner", "--db", sqlite_url, "--by", "admin",
+            check=True)
+    assert "can no longer sign in" in run_cli("users", "disable", "sam", "--by", "admin",
+                                              "--db", sqlite_url, check=True).stdout
+    assert "\tdisabled\n" in run_cli("users", "list", "--db", sqlite_url).stdout
+    run_cli("users", "enable", "SAM", "--db", sqlite_url, "--by", "admin", check=True)
+    reset = run_cli("users", "reset", "sam", "--db", sqlite_url, "--by", "admin", check=True)
+    assert "set-password?link=" in reset.stdout.splitlines()[-1]
+    events = [json.loads(line) for line in run_cli("audit", "--format", "jsonl", "--db",
+                                                   sqlite_url).stdout.splitlines()]
+    assert [(e["actor"], e["action"], e["detail"].get("account")) for e in events] == [
+        ("admin", "account added", "sam"), ("admin", "account disabled", "sam"),
+        ("admin", "account enabled", "sam"), ("admin", "account reset", "sam")]
+    assert "link=" not in json.dumps(events)
+    table = run_cli("audit", "--db", sqlite_url, "--limit", "1").stdout
+    assert table.count("\n") == 1 and "\tadmin\taccount reset\taccount: sam" in table
