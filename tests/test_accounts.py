@@ -7,9 +7,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from casebook.accounts import (LOCK_AFTER, LOCK_MINUTES, SignInRefused, add_account,
-                               failed_sign_ins, get_account, has_admin, list_accounts,
-                               reset_account, set_disabled, set_password_with_link, sign_in)
+from casebook.accounts import (
+    LOCK_AFTER,
+    LOCK_MINUTES,
+    SignInRefused,
+    add_account,
+    failed_sign_ins,
+    get_account,
+    has_admin,
+    list_accounts,
+    reset_account,
+    set_disabled,
+    set_password_with_link,
+    sign_in,
+)
 from casebook.audit import audit_events_of
 from casebook.errors import CasebookError, NotFound
 from casebook.store import open_casebook
