@@ -15,8 +15,12 @@ from casebook.store import open_casebook
 from casebook.store.schema import attempts
 from casebook.training.attempts import list_attempts, start_session
 from casebook.training.format import read_scenario
-from casebook.training.learner_records import (ANONYMISED, anonymise_older_attempts,
-                                               export_learner, forget_learner)
+from casebook.training.learner_records import (
+    ANONYMISED,
+    anonymise_older_attempts,
+    export_learner,
+    forget_learner,
+)
 
 from conftest import run_cli
 
