@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.exc import DBAPIError
 
 from ..errors import CasebookError, ValidationError
-from . import accounts, entries, exchange, learners, serve, training
+from . import accounts, database, entries, exchange, learners, serve, training
 from .common import EXIT_BAD_INPUT, db_option
 
 
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    for group in (entries, exchange, training, learners, serve, accounts):
+    for group in (entries, exchange, training, learners, serve, accounts, database):
         group.register(commands, command)
     return parser
 

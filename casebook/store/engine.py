@@ -23,15 +23,16 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
-from ..errors import DatabaseUnavailable, NotACasebook, SchemaTooNew
+from ..errors import CasebookError, DatabaseUnavailable, NotACasebook, SchemaTooNew
 
 DEFAULT_PATH = Path("var") / "casebook.db"
 # The newest migration's id. Known here so that opening an up-to-date casebook
 # needs no Alembic import (a quarter of a second on every command and kernel);
 # a test checks it against the migration scripts.
 SCHEMA_HEAD = "0007"
+_INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's code for "permission denied"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any fixed number: concurrent openers of one PostgreSQL casebook take turns on it.
@@ -244,7 +245,17 @@ def _upgrade(casebook: Casebook) -> None:
             f"casebook {casebook.describe()} has schema revision {current}, "
             f"newer than this software's {SCHEMA_HEAD}; upgrade the software"
         )
-    _migrate(casebook, "head")
+    try:
+        _migrate(casebook, "head")
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) != _INSUFFICIENT_PRIVILEGE:
+            raise
+        # The application role of `casebook db roles` may change rows, never tables.
+        raise CasebookError(
+            f"casebook {casebook.describe()} is at schema revision {current or 'none'} and "
+            f"this software needs {SCHEMA_HEAD}, but this database role may not change "
+            "tables: upgrade it first with the owner role (casebook init --db OWNER_URL)"
+        ) from None
 
 
 def _migrate(casebook: Casebook, target: str) -> None:
