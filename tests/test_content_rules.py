@@ -190,3 +190,12 @@ def test_the_review_table_lists_each_scenario_with_its_organisations(tmp_path):
     broken = variant(tmp_path, cite("https://www.which.co.uk/"), "broken.yaml")
     result = run_cli("scenarios", "list", str(broken))
     assert result.returncode == 2 and "not on a public guidance site" in result.stderr
+
+
+def test_a_council_or_force_is_named_by_its_own_site_not_as_gov_uk():
+    sites = read_guidance_sites()
+    assert sites.organisation("https://www.gov.uk/apply-blue-badge") == "GOV.UK"
+    assert sites.organisation("https://www.ncsc.gov.uk/x") == "NCSC"
+    assert sites.organisation("https://www.cambridgeshire.gov.uk/news") == "cambridgeshire.gov.uk"
+    assert sites.organisation("https://kent.police.uk/advice") == "kent.police.uk"
+    assert sites.organisation("https://www.reportfraud.police.uk/") == "Report Fraud"

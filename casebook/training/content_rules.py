@@ -60,9 +60,14 @@ class GuidanceSites:
         return max(matching, key=len) if matching else None
 
     def organisation(self, url: str) -> str:
-        """Who runs the site ``url`` is on, as a reader would name them (else its host)."""
+        """Who runs the site ``url`` is on, as a reader would name them. A part of a
+        listed site with a name of its own (a council under gov.uk, a police force
+        under police.uk) is named by its host, never as the whole site's owner."""
+        host = (urlsplit(url).hostname or url).lower()
         site = self.site_of(url)
-        return self.sites[site] if site else (urlsplit(url).hostname or url)
+        if site and host in (site, "www." + site):
+            return self.sites[site]
+        return host.removeprefix("www.")
 
 
 def read_guidance_sites(path: Path | str | None = None) -> GuidanceSites:
