@@ -137,3 +137,19 @@ class EntryFilter:
         if self.until:
             out.append(c.month <= f"{self.until:%Y-%m}")
         return out
+
+
+def filter_summary(where: EntryFilter) -> dict:
+    """The fields of a filter that are set, JSON-ready (for the audit trail).
+
+    >>> filter_summary(EntryFilter(themes="Security", since=date(2025, 1, 1)))
+    {'themes': ['Security'], 'since': '2025-01-01'}
+    """
+    summary = {}
+    for f in fields(where):
+        value = getattr(where, f.name)
+        if value == f.default:
+            continue
+        summary[f.name] = (list(value) if isinstance(value, tuple) else
+                           value.isoformat() if isinstance(value, date) else value)
+    return summary

@@ -215,3 +215,17 @@ def test_disable_reset_and_the_audit_trail_from_the_command_line(sqlite_url):
     assert "link=" not in json.dumps(events)
     table = run_cli("audit", "--db", sqlite_url, "--limit", "1").stdout
     assert table.count("\n") == 1 and "\tadmin\taccount reset\taccount: sam" in table
+
+
+def test_every_export_is_audited_with_its_filter_and_row_count(sqlite_url, tmp_path):
+    for text in ("One about security", "Another about security", "Something else"):
+        theme = "Security" if "security" in text else "Capacity"
+        run_cli("add", "--db", sqlite_url, "--kind", "note", "--text", text,
+                "--theme", theme, check=True)
+    run_cli("export", "--db", sqlite_url, "--format", "csv", "--out",
+            str(tmp_path / "x.csv"), "--theme", "Security", "--by", "manager.mo", check=True)
+    (event,) = audit_events_of(open_casebook(sqlite_url))
+    assert (event.actor, event.action) == ("manager.mo", "export")
+    assert event.detail == {"format": "csv", "rows": 2, "via": "command line",
+                            "filter": {"themes": ["Security"]}}
+    assert "One about security" not in json.dumps(event.to_dict())  # never the entries

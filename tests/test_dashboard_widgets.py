@@ -11,10 +11,11 @@ import pytest
 from openpyxl import load_workbook
 
 from casebook import EntryFilter, add_entry
+from casebook.audit import audit_events_of
 from casebook.demo import fill_demo
 from casebook.training.attempts import start_session
 from casebook.training.format import read_scenario
-from widgets.dashboard_app import DashboardApp
+from widgets.dashboard_app import EXPORT_TYPES, DashboardApp
 
 HOSTILE = '<img src=x onerror="alert(1)"> <script>alert(2)</script>'
 
@@ -106,6 +107,11 @@ def test_downloads_are_valid_csv_and_xlsx_of_the_filtered_entries(demo):
     assert sheet.max_row == expected + 1
     charts = re.findall(r'href="data:image/png;base64,([^"]+)"', app.views["themes"].value)
     assert charts and base64.b64decode(charts[0]).startswith(b"\x89PNG")
+    audited = [e for e in audit_events_of(demo) if e.action == "export"]
+    assert sorted(e.detail["format"] for e in audited) == sorted(EXPORT_TYPES)
+    assert {(e.detail["via"], e.detail["rows"]) for e in audited} == {
+        ("dashboard download", expected)}
+    assert all(e.detail["filter"] == {"kinds": ["success_story"]} for e in audited)
 
 
 EXAMPLE = read_scenario(Path(__file__).parent / "data" / "scenarios" / "example.yaml")

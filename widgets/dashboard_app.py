@@ -158,7 +158,7 @@ class DashboardApp(w.VBox):
         with tempfile.TemporaryDirectory() as folder:
             for fmt, mime in EXPORT_TYPES.items():
                 path = Path(folder) / f"entries.{fmt}"
-                export_entries(self.casebook, fmt, path, where)
+                export_entries(self.casebook, fmt, path, where, via="dashboard download")
                 links.append(download_anchor(
                     label=f"Download {total:,} entries ({fmt.upper()})",
                     filename=f"casebook-{date.today():%Y-%m-%d}.{fmt}",

@@ -61,7 +61,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     where = filter_from(args)
     if args.include_deleted:
         where = replace(where, include_deleted=True)
-    count = export_entries(open_casebook_of(args), args.format, Path(args.out), where)
+    count = export_entries(open_casebook_of(args), args.format, Path(args.out), where,
+                           by=args.by)
     print(f"exported {count} entries to {args.out}")
     return 0
 
@@ -119,6 +120,8 @@ def register(commands, command) -> None:
     filter_options(export)
     export.add_argument("--include-deleted", action="store_true",
                         help="include deleted entries (so a merge elsewhere deletes them too)")
+    export.add_argument("--by", metavar="NAME",
+                        help="who is exporting, for the audit trail (every export is recorded)")
 
     merge = command("import", cmd_import,
                     "Merge entries exported by any casebook (csv, jsonl or a data package "
