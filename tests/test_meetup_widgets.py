@@ -51,6 +51,9 @@ def test_add_a_takeaway_and_see_it_listed(app, casebook):
 
 def test_redaction_is_shown_before_saving_and_needs_confirming(app, casebook):
     form = app.form
+    # The form says what to leave out before anyone types, and what happens to the rest.
+    assert form.children.index(form.privacy_hint) < form.children.index(form.text)
+    assert "leave out customers' names" in form.privacy_hint.value.lower()
     form.text.value = "Mrs Okafor rang from 07700 900123"
     form.save_button.click()
     assert count_entries(casebook) == 0

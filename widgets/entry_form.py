@@ -77,13 +77,20 @@ class EntryForm(w.VBox):
         self.change_button.on_click(guard(lambda _b: self._hide_preview()))
         self.cancel_button.on_click(guard(lambda _b: self.clear()))
         self.heading = w.HTML("<h2>Add a takeaway</h2>")
+        # Takeaways are shared across the network: what was learned, never who it was about.
+        self.privacy_hint = w.HTML(
+            '<p class="cb-hint"><strong>Write what was learned, not who it was about.</strong> '
+            "Leave out customers' names, phone numbers, addresses and anything else that "
+            "could identify them. Before saving, you will see anything that looks like "
+            "personal data; it is removed before the takeaway is stored.</p>",
+            layout=wide())
         self.confirm_row = w.HBox([self.confirm_button, self.change_button])
         self.confirm_row.layout.display = "none"
         rows = []
         for name in ("kind", "themes", "title", "text", "service", "offers", "skills",
                      "author"):
             rows += [getattr(self, name), self.field_messages[name]]
-        super().__init__(children=[self.heading, *rows, self.preview,
+        super().__init__(children=[self.heading, self.privacy_hint, *rows, self.preview,
                                    w.HBox([self.save_button, self.cancel_button]),
                                    self.confirm_row, self.messages], layout=wide())
         self._render_mode()
