@@ -37,7 +37,7 @@ async def _send_and_listen(url: str, messages: list[str], seconds: float) -> lis
     while loop.time() < deadline:
         try:
             text = await asyncio.wait_for(connection.read_message(), deadline - loop.time())
-        except asyncio.TimeoutError:
+        except TimeoutError:
             break
         if text is None:
             break
