@@ -16,6 +16,7 @@ from sqlalchemy import Connection, insert, select
 
 from .store import Casebook
 from .store.schema import audit_events
+from .validation import timestamp_text
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,6 @@ class AuditEvent:
     detail: dict
 
     def to_dict(self) -> dict:
-        from .validation import timestamp_text
         return {"at": timestamp_text(self.at), "actor": self.actor, "action": self.action,
                 "detail": self.detail}
 

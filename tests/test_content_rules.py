@@ -199,3 +199,15 @@ def test_a_council_or_force_is_named_by_its_own_site_not_as_gov_uk():
     assert sites.organisation("https://www.cambridgeshire.gov.uk/news") == "cambridgeshire.gov.uk"
     assert sites.organisation("https://kent.police.uk/advice") == "kent.police.uk"
     assert sites.organisation("https://www.reportfraud.police.uk/") == "Report Fraud"
+
+
+def test_a_broken_list_named_in_the_environment_is_reported_and_ours_used(tmp_path,
+                                                                          monkeypatch):
+    local = tmp_path / "sites.yaml"
+    local.write_text("nothing useful\n")
+    monkeypatch.setenv("CASEBOOK_GUIDANCE_SITES", str(local))
+    catalogue = load_catalogue()
+    assert len(catalogue.scenarios) >= 31  # the shipped ones still load
+    assert [i.message for i in catalogue.issues] == [
+        f"{local} is not a list of guidance sites: expected 'sites:' with one site name per "
+        "line, such as 'gov.uk: GOV.UK'"]

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import NotFound
+from ..errors import CasebookError, NotFound
 from .checker import check_files
+from .content_rules import SHIPPED_SITES, SITES_ENVIRONMENT, read_guidance_sites
 from .format import TOPICS, Issue, Scenario
 
 SHIPPED = Path(__file__).parent / "scenarios"
@@ -46,8 +47,13 @@ def load_catalogue(extra: Iterable[str | Path] = ()) -> Catalogue:
     """Every valid scenario from the shipped folder and the extra ones."""
     chosen: dict[str, Scenario] = {}
     issues: list[Issue] = []
+    try:
+        sites = read_guidance_sites()
+    except CasebookError as error:  # a library's own list is broken: say so, use ours
+        issues.append(Issue(os.environ.get(SITES_ENVIRONMENT, ""), 1, str(error)))
+        sites = read_guidance_sites(SHIPPED_SITES)
     for folder in folders(extra):
-        scenarios, found = check_files([folder]) if folder.is_dir() else ([], [
+        scenarios, found = check_files([folder], sites) if folder.is_dir() else ([], [
             Issue(str(folder), 1, "scenario folder does not exist")])
         errors = [issue for issue in found if issue.severity == "error"]
         issues.extend(errors)
