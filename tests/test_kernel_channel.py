@@ -10,6 +10,7 @@ import json
 import re
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from tornado.websocket import websocket_connect
 
@@ -59,11 +60,15 @@ def test_code_sent_down_the_pages_kernel_channel_never_runs(tmp_path):
         kernel = KERNEL_ID.search(page).group(1)
         channel = f"ws://127.0.0.1:{server.port}/api/kernels/{kernel}/channels"
         code = f"open({str(marker)!r}, 'w').write('ran')"
-        heard = asyncio.run(_send_and_listen(channel, [
+        listening = _send_and_listen(channel, [
             _message("execute_request", {"code": code, "silent": False, "store_history": False,
                                          "user_expressions": {}, "allow_stdin": False}),
             _message("kernel_info_request", {}),  # proof the channel itself answers
-        ], seconds=8))
+        ], seconds=8)
+        # A thread of its own: an earlier test (Playwright's sync API) may have left an
+        # event loop running in this one.
+        with ThreadPoolExecutor(1) as thread:
+            heard = thread.submit(asyncio.run, listening).result()
         kinds = [m["header"]["msg_type"] for m in heard]
         assert "kernel_info_reply" in kinds, kinds  # so the test could have seen a reply
         assert "execute_reply" not in kinds and "execute_input" not in kinds, kinds
