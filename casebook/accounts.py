@@ -159,6 +159,13 @@ def get_account(casebook: Casebook, name: str) -> Account:
         return _account(_get(conn, name))
 
 
+def account_by_id(casebook: Casebook, account_id: str) -> Account | None:
+    """The account with this id (a session cookie holds it), or None if it is gone."""
+    with casebook.read() as conn:
+        row = conn.execute(select(accounts).where(accounts.c.id == account_id)).first()
+    return _account(row) if row else None
+
+
 def has_admin(casebook: Casebook) -> bool:
     """Whether any account that is not disabled may manage accounts."""
     return any(a.may("admin") for a in list_accounts(casebook))

@@ -259,6 +259,13 @@ def _gated_page_handler(page_handler: type) -> type:
 
         @tornado.web.authenticated
         async def get(self, path=None):
+            # The identity provider may refuse this person this app (their roles).
+            refuse = getattr(self.identity_provider, "refusal", None)
+            refused = await refuse(self, path) if refuse else None
+            if refused is not None:
+                self.set_status(403)
+                self.finish(refused)
+                return
             async with self.kernel_manager.boot_gate.enter():
                 await super().get(path=path)
 

@@ -20,6 +20,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..accounts import has_admin, list_accounts
 from ..errors import CasebookError
 from ..store import Casebook
 from ..training.catalogue import ENVIRONMENT as SCENARIOS_ENVIRONMENT
@@ -36,6 +37,7 @@ CULL_INTERVAL_SECONDS = 60
 TEMPLATE = "casebook"
 # The classes in widgets/kernel_limits.py that carry the limits into Voilà.
 KERNEL_MANAGER = "widgets.kernel_limits.CappedKernels"
+IDENTITY = "widgets.sign_in.CasebookIdentity"  # who a request is from (accounts)
 KERNEL_SPECS = "widgets.kernel_limits.LimitedKernelSpecs"
 # Each open app page has a kernel of 70-160 MB: 30 of them fit a few GB, enough for a
 # training room, and a page beyond that gets a "try again" page, not a slow machine.
@@ -101,7 +103,16 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
         found = "a file" if Path(scenarios).exists() else "nothing"
         raise CasebookError(f"--scenarios {scenarios}: expected a folder of scenarios, "
                             f"found {found} there")
-    if not is_loopback(host) and not token:
+    # Sign-in is needed as soon as anyone has an account, and always beyond this machine.
+    sign_in = bool(list_accounts(casebook)) or not is_loopback(host)
+    if sign_in and not is_loopback(host) and not has_admin(casebook):
+        raise CasebookError(
+            f"--host {host} makes the apps reachable from the network, so everyone must sign "
+            "in, and nobody could manage accounts yet: first make an administrator with "
+            "'casebook users add NAME --role admin'")
+    if sign_in:
+        token = None  # accounts and their sessions decide who may enter, not a shared token
+    elif not is_loopback(host) and not token:
         token = secrets.token_urlsafe(24)
     base_url = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
     command = [
@@ -120,6 +131,8 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
         f"--token={token or ''}",
+        f"--Voila.identity_provider_class={IDENTITY}",
+        f"--CasebookIdentity.required={sign_in}",
     ]
     url = casebook.url
     if casebook.dialect == "sqlite" and url.database and not url.database.startswith(":"):
@@ -136,6 +149,8 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{shown_host}:{port}{base_url}" + (f"?token={token}" if token else "")
     banner = [f"Library casebook apps at {address}", f"Casebook: {casebook.describe()}"]
+    if sign_in:
+        banner.append("Everyone signs in with their own account (casebook users list).")
     banner += [f"  {base_url}voila/render/{name}.ipynb  {about}" for name, about in APPS.items()]
     banner.append(f"Up to {max_kernels} app pages open at once ({warm} of them kept warm), "
                   f"each limited to {kernel_memory} MB.")
