@@ -13,17 +13,19 @@ from pathlib import Path
 import pytest
 
 from casebook import CasebookError, open_casebook
+from casebook.accounts import add_account
 from casebook.serving.plan import left_out, plan
 from casebook.training.catalogue import ENVIRONMENT as SCENARIOS_ENVIRONMENT
 from casebook.training.catalogue import load_catalogue
 from casebook.training.format import Issue
 
+from conftest import run_cli
 from servers import free_port, kernels_using
 
 
-def test_loopback_needs_no_token_and_the_safe_defaults_are_set(sqlite_url):
+def test_loopback_with_no_accounts_needs_no_sign_in_and_the_safe_defaults_are_set(sqlite_url):
     found = plan(open_casebook(sqlite_url))
-    assert found.token is None and found.url == "http://127.0.0.1:8866/"
+    assert not found.sign_in and found.url == "http://127.0.0.1:8866/"
     command = " ".join(found.command)
     for flag in ("--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
                  "--VoilaConfiguration.allow_theme_override=NO",
@@ -43,13 +45,24 @@ def test_loopback_needs_no_token_and_the_safe_defaults_are_set(sqlite_url):
         in found.banner
 
 
-def test_any_other_host_gets_a_token(sqlite_url):
-    generated = plan(open_casebook(sqlite_url), host="0.0.0.0", port=9000)
-    assert generated.token and len(generated.token) >= 24
-    assert generated.url == f"http://127.0.0.1:9000/?token={generated.token}"
-    assert f"--token={generated.token}" in generated.command
-    given = plan(open_casebook(sqlite_url), host="192.0.2.10", token="library-secret")
-    assert given.token == "library-secret" and "?token=library-secret" in given.banner[0]
+def test_beyond_this_machine_everyone_signs_in_and_an_admin_must_exist(sqlite_url):
+    cb = open_casebook(sqlite_url)
+    with pytest.raises(CasebookError, match=r"--host 0.0.0.0 makes the apps reachable from "
+                                            r"the network, so everyone must sign in.*"
+                                            r"casebook users add NAME --role admin"):
+        plan(cb, host="0.0.0.0", port=9000)
+    add_account(cb, "boss", ["admin"], password="correct horse battery")
+    found = plan(cb, host="0.0.0.0", port=9000)
+    assert found.sign_in and found.url == "http://127.0.0.1:9000/"  # no token in it
+    assert "--CasebookIdentity.required=True" in found.command and "--token=" in found.command
+    assert "Everyone signs in with their own account (casebook users list)." in found.banner
+
+
+def test_on_this_machine_sign_in_starts_with_the_first_account(sqlite_url):
+    cb = open_casebook(sqlite_url)
+    assert not plan(cb).sign_in and "--CasebookIdentity.required=False" in plan(cb).command
+    add_account(cb, "lee", ["learner"], password="correct horse battery")
+    assert plan(cb).sign_in and "--CasebookIdentity.required=True" in plan(cb).command
 
 
 def test_a_relative_casebook_path_reaches_the_kernels_in_full(tmp_path, monkeypatch):
@@ -136,30 +149,31 @@ class _Refuse(urllib.request.HTTPRedirectHandler):
 _NO_REDIRECTS = urllib.request.build_opener(_Refuse)
 
 
-def test_serve_for_real_with_a_token_then_stop_cleanly(tmp_path):
+def test_serve_for_real_with_sign_in_then_stop_cleanly(tmp_path):
     db = tmp_path / "casebook.db"
+    run_cli("users", "add", "boss", "--role", "admin", "--role", "learner", "--password-stdin",
+            "--db", f"sqlite:///{db}", input="correct horse battery\n", check=True)
     port = free_port()
     child = subprocess.Popen(
         [sys.executable, "-m", "casebook.cli", "serve", "--db", f"sqlite:///{db}",
-         "--host", "0.0.0.0", "--port", str(port), "--token", "test-token", "--pool", "1"],
+         "--host", "0.0.0.0", "--port", str(port), "--pool", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         banner = child.stdout.readline()
-        assert banner.strip() == f"Library casebook apps at http://127.0.0.1:{port}/?token=test-token"
+        assert banner.strip() == f"Library casebook apps at http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 60
         while True:
             try:
-                page = urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/?token=test-token", timeout=5).read().decode()
+                _NO_REDIRECTS.open(f"http://127.0.0.1:{port}/login", timeout=5).read()
                 break
             except (urllib.error.URLError, ConnectionError):
                 assert time.monotonic() < deadline, "serve never answered"
                 time.sleep(0.5)
-        assert page.count('href="/voila/render/') == 3 and "Meet-up capture" in page
-        for path in ("/", "/voila/render/training.ipynb"):  # no token: sent to log in
+        for path in ("/", "/voila/render/training.ipynb"):  # not signed in: sent to sign in
             with pytest.raises(urllib.error.HTTPError) as refused:
                 _NO_REDIRECTS.open(f"http://127.0.0.1:{port}{path}", timeout=10)
-            assert refused.value.code in (302, 403)
+            assert refused.value.code == 302
+            assert refused.value.headers["Location"].startswith("/login?next=")
         deadline = time.monotonic() + 60
         while not kernels_using(db) and time.monotonic() < deadline:
             time.sleep(0.5)  # warm kernels start in the background

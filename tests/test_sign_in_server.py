@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 
 from casebook.accounts import add_account
+from casebook.audit import audit_events_of
 from casebook.store import open_casebook
 
 from servers import PlannedServer
@@ -59,7 +60,7 @@ def served(tmp_path_factory):
     server = PlannedServer(db, log=folder / "voila.log", pool=0)
     server.wait()
     try:
-        yield server, link
+        yield server, link, casebook
     finally:
         server.stop()
 
@@ -83,6 +84,10 @@ def test_each_role_opens_its_apps_and_is_told_why_not_the_others(served, name, a
         else:
             assert status == 403 and "ask whoever manages casebook accounts" in page
             assert '"kernelId"' not in page  # refused before any kernel was started
+    refused = {e.detail["app"] for e in audit_events_of(served[2], actor=name)
+               if e.action == "page refused"}
+    assert refused == {"training", "meetup", "dashboard"} - allowed, [
+        (e.actor, e.action, e.detail) for e in audit_events_of(served[2])]
 
 
 def test_a_wrong_password_keeps_you_out_and_says_so(served):
@@ -93,7 +98,7 @@ def test_a_wrong_password_keeps_you_out_and_says_so(served):
 
 
 def test_a_one_time_link_sets_a_password_and_signs_you_in_once(served):
-    server, link = served
+    server, link, _ = served
     browser = Browser(server)
     _, _, form = browser.open(f"casebook/set-password?link={link}")
     xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form).group(1)

@@ -37,6 +37,7 @@ from casebook.accounts import (
     set_password_with_link,
     sign_in,
 )
+from casebook.audit import log_event
 from casebook.errors import CasebookError
 from casebook.serving.access import may_open, refusal
 from casebook.store import open_casebook
@@ -107,6 +108,9 @@ class CasebookIdentity(IdentityProvider):
             None, self.account_of, handler)
         if account is not None and may_open(account, app):
             return None
+        if account is not None:
+            await asyncio.get_running_loop().run_in_executor(
+                None, log_event, self.casebook, account.name, "page refused", {"app": app})
         why = refusal(account, app) if account else "Sign in again to open this page."
         return refused_page(handler.base_url, "You cannot open this page", why)
 

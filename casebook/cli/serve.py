@@ -11,7 +11,7 @@ from .common import open_casebook_of
 def cmd_serve(args: argparse.Namespace) -> int:
     return serve(plan(open_casebook_of(args), host=args.host, port=args.port,
                       scenarios=args.scenarios, pool=args.pool, base_url=args.base_url,
-                      token=args.token, max_kernels=args.max_kernels,
+                      max_kernels=args.max_kernels,
                       kernel_memory=args.kernel_memory))
 
 
@@ -19,8 +19,8 @@ def register(commands, command) -> None:
     """Add these sub-commands to the parser."""
     serving = command("serve", cmd_serve,
                       "Serve every app (training, meet-up capture, dashboard) with Voila and a "
-                      "landing page; offline, with warm kernels, and a token whenever the host "
-                      "is not this machine only.")
+                      "landing page; offline, with warm kernels; everyone signs in with their own "
+                      "account once any account exists, and always beyond this machine.")
     serving.add_argument("--host", default="127.0.0.1",
                          help="address to listen on (default 127.0.0.1: this machine only)")
     serving.add_argument("--port", type=int, default=8866)
@@ -36,5 +36,3 @@ def register(commands, command) -> None:
                          help=f"memory limit of each page's kernel (default {KERNEL_MEMORY_MB})")
     serving.add_argument("--base-url", default="/", metavar="/PREFIX/",
                          help="path prefix when behind a reverse proxy (default /)")
-    serving.add_argument("--token", help="access token (generated when the host is not "
-                                         "loopback and none is given)")

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import secrets
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..accounts import has_admin, list_accounts
@@ -55,7 +54,7 @@ class Plan:
     environment: dict[str, str]
     banner: list[str]
     url: str
-    token: str | None = field(default=None, repr=False)
+    sign_in: bool = False  # everyone signs in with an account (see widgets.sign_in)
 
 
 def is_loopback(host: str) -> bool:
@@ -83,10 +82,11 @@ def template_root() -> Path:
 
 def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
          scenarios: str | None = None, pool: int = 1, base_url: str = "/",
-         token: str | None = None, max_kernels: int = MAX_KERNELS,
+         max_kernels: int = MAX_KERNELS,
          kernel_memory: int = KERNEL_MEMORY_MB, notebooks: Path | None = None) -> Plan:
-    """The Voilà command that serves every app, with a token whenever the host is
-    reachable from other machines (one is generated when none is given)."""
+    """The Voilà command that serves every app: with sign-in as soon as any account
+    exists, and always when the host is reachable from other machines (which then
+    needs an administrator account first)."""
     notebooks = notebooks or _project_path("notebooks") or Path.cwd() / "notebooks"
     if not (notebooks / "training.ipynb").exists():
         raise CasebookError(f"no apps found in {notebooks}; run from the project folder")
@@ -110,10 +110,6 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
             f"--host {host} makes the apps reachable from the network, so everyone must sign "
             "in, and nobody could manage accounts yet: first make an administrator with "
             "'casebook users add NAME --role admin'")
-    if sign_in:
-        token = None  # accounts and their sessions decide who may enter, not a shared token
-    elif not is_loopback(host) and not token:
-        token = secrets.token_urlsafe(24)
     base_url = "/" + base_url.strip("/") + "/" if base_url.strip("/") else "/"
     command = [
         sys.executable, "-m", "widgets.voila_app",
@@ -130,7 +126,7 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
         f"--preheat_kernel={pool > 0}", f"--pool_size={pool}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
-        f"--token={token or ''}",
+        "--token=",  # no shared token: accounts and their sessions decide who enters
         f"--Voila.identity_provider_class={IDENTITY}",
         f"--CasebookIdentity.required={sign_in}",
     ]
@@ -147,7 +143,7 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
         known = [p for p in os.environ.get(SCENARIOS_ENVIRONMENT, "").split(os.pathsep) if p]
         environment[SCENARIOS_ENVIRONMENT] = os.pathsep.join([*known, str(extra[0])])
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    address = f"http://{shown_host}:{port}{base_url}" + (f"?token={token}" if token else "")
+    address = f"http://{shown_host}:{port}{base_url}"
     banner = [f"Library casebook apps at {address}", f"Casebook: {casebook.describe()}"]
     if sign_in:
         banner.append("Everyone signs in with their own account (casebook users list).")
@@ -156,7 +152,7 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
                   f"each limited to {kernel_memory} MB.")
     banner += left_out(load_catalogue(extra).issues)
     banner.append("Press Ctrl-C to stop.")
-    return Plan(command, environment, banner, address, token)
+    return Plan(command, environment, banner, address, sign_in)
 
 
 def left_out(issues) -> list[str]:
