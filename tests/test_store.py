@@ -50,6 +50,22 @@ def test_writes_take_the_lock_up_front_on_sqlite(sqlite_url, tmp_path):
     assert seen == [1]
 
 
+def test_opening_it_again_in_this_process_never_hides_other_processes_writes(sqlite_url):
+    """A second open in one process (a test, a kernel, `casebook serve` planning) must
+    not drop the first connection's file locks: closing any other handle on the file
+    would (POSIX), and the first would then go on reading a stale copy."""
+    first = open_casebook(sqlite_url)
+    assert count_entries(first) == 0
+    open_casebook(sqlite_url).close()  # the second open, in this same process
+    written = subprocess.run(
+        [sys.executable, "-m", "casebook.cli", "add", "--db", sqlite_url, "--kind", "note",
+         "--text", "Written by another process"], capture_output=True, text=True)
+    assert written.returncode == 0, written.stderr
+    assert count_entries(first) == 1
+    assert sqlite3.connect(sqlite_url.removeprefix("sqlite:///")).execute(
+        "SELECT count(*) FROM entries").fetchone() == (1,)
+
+
 @pytest.mark.parametrize("content", [
     b"hello, this is a text file\n",
     b"SQLite format 3\x00" + b"\xff" * 4080,  # the header of SQLite, the rest garbage

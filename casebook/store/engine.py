@@ -37,7 +37,6 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Any fixed number: concurrent openers of one PostgreSQL casebook take turns on it.
 _UPGRADE_LOCK_KEY = 0x0CA5EB00C
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 # The tables a casebook has at its first revision; a database holding other
 # tables but not these belongs to something else.
 _CASEBOOK_TABLES = {"alembic_version", "entries", "meetups"}
@@ -201,12 +200,9 @@ def _check_sqlite_file(path: Path) -> None:
                 f"cannot create casebook {path}: folder {path.parent} does not exist"
             )
         return
-    with path.open("rb") as handle:
-        header = handle.read(len(_SQLITE_MAGIC))
-    if header and header != _SQLITE_MAGIC:
-        raise NotACasebook(f"{path} is not a casebook: it is not an SQLite database file")
-    if not header:
-        return  # an empty file: SQLite treats it as a new database
+    # Only SQLite itself opens the file: closing any other handle on it would drop
+    # every lock this process holds on it (POSIX), and a casebook already open here
+    # would then miss other processes' writes.
     try:
         # Reading the schema writes nothing to a rollback-journal database.
         probe = sqlite3.connect(path)
@@ -215,6 +211,9 @@ def _check_sqlite_file(path: Path) -> None:
         finally:
             probe.close()
     except sqlite3.DatabaseError as exc:
+        if "file is not a database" in str(exc):
+            raise NotACasebook(f"{path} is not a casebook: it is not an SQLite database "
+                               "file") from None
         raise NotACasebook(f"{path} is not a casebook: SQLite says {exc}") from exc
     _check_tables(str(path), tables)
 
