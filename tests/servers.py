@@ -140,11 +140,11 @@ def tab_to(page, locator, *, presses: int = 80) -> None:
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def accessibility_violations(page) -> list[str]:
+def accessibility_violations(page, tags: list[str] = WCAG_AA) -> list[str]:
     """Run axe-core (bundled with axe-playwright-python, so nothing is fetched) on the page."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags},
                                        "resultTypes": ["violations"]})
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])}x: "
             f"{'; '.join(n['target'][0] for n in v['nodes'][:3])})"

@@ -16,9 +16,10 @@ from casebook.accounts import add_account
 from casebook.audit import audit_events_of
 from casebook.store import open_casebook
 
-from servers import PlannedServer
+from servers import WCAG_AA, PlannedServer, accessibility_violations
 
 PASSWORD = "correct horse battery"
+WCAG_22 = [*WCAG_AA, "wcag22aa"]
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -117,3 +118,29 @@ def test_signing_out_ends_the_session(served):
     assert browser.open("voila/render/training.ipynb")[0] == 200
     assert browser.open("logout")[0] == 200
     assert browser.open("voila/render/training.ipynb")[0] == 302
+
+
+def test_sign_in_and_refusal_pages_in_a_browser_keyboard_only(served, offline_page):
+    """The pages work with the keyboard alone, focus goes to what went wrong, nothing
+    is fetched from elsewhere, nothing scrolls sideways at 320 px, and axe-core finds
+    no WCAG 2.2 A/AA violation."""
+    page = offline_page
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto(served[0].url + "voila/render/dashboard.ipynb")
+    assert page.evaluate("document.activeElement.id") == "name"  # focus starts there
+    assert accessibility_violations(page, WCAG_22) == []
+    page.keyboard.type("lee")
+    page.keyboard.press("Tab")
+    page.keyboard.type("not the password")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#problem")
+    assert page.evaluate("document.activeElement.id") == "problem"
+    assert "That name and password do not match" in page.inner_text("#problem")
+    assert accessibility_violations(page, WCAG_22) == []
+    page.fill("#password", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=You cannot open this page")
+    assert "ask whoever manages casebook accounts" in page.inner_text("main")
+    assert accessibility_violations(page, WCAG_22) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page.external_requests == []
