@@ -2,6 +2,7 @@
 
 import re
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +30,16 @@ def test_the_served_page_links_to_nothing_external(tmp_path):
 def test_the_pattern_spots_an_external_link():
     assert EXTERNAL.findall('<link rel="stylesheet" href="https://cdn.example/x.css">')
     assert not EXTERNAL.findall('<script src="http://127.0.0.1:8866/static/x.js">')
+
+
+def test_the_wheel_carries_every_file_of_the_template():
+    """pyproject.toml lists the template's files one by one (setuptools' data-files
+    take no patterns): a page added to the folder but not the list would be missing
+    from an installed casebook."""
+    import tomllib
+    root = Path(__file__).parents[1]
+    listed = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "data-files"]["share/jupyter/voila/templates/casebook"]
+    folder = root / "share" / "jupyter" / "voila" / "templates" / "casebook"
+    assert sorted(listed) == sorted(str(p.relative_to(root)) for p in folder.iterdir()
+                                    if p.is_file())

@@ -40,13 +40,14 @@ from casebook.accounts import (
 from casebook.audit import log_event
 from casebook.errors import CasebookError
 from casebook.serving.access import may_open, refusal
+from casebook.serving.plan import TEMPLATE, template_root
 from casebook.store import open_casebook
 
 COOKIE = "casebook-session"
 LOCAL = User(username="this-pc", name="This PC")
+# The project's template folder, where an installed copy has it too.
 PAGES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parents[1] / "share" / "jupyter" / "voila"
-                                   / "templates" / "casebook"),
+    loader=jinja2.FileSystemLoader(template_root() / "voila" / "templates" / TEMPLATE),
     autoescape=True)
 
 
