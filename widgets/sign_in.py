@@ -76,7 +76,12 @@ class CasebookIdentity(IdentityProvider):
 
     def account_of(self, handler: web.RequestHandler):
         """The signed-in account of this request, or None (no cookie, expired, gone,
-        switched off)."""
+        switched off). Read once per request: the page gate asks again."""
+        if not hasattr(handler, "_casebook_account"):
+            handler._casebook_account = self._read_account(handler)
+        return handler._casebook_account
+
+    def _read_account(self, handler: web.RequestHandler):
         raw = handler.get_secure_cookie(COOKIE, max_age_days=self.session_hours / 24 + 1)
         if not raw:
             return None

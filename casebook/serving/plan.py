@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..accounts import has_admin, list_accounts
+from ..accounts import list_accounts
 from ..errors import CasebookError
 from ..store import Casebook
 from ..training.catalogue import ENVIRONMENT as SCENARIOS_ENVIRONMENT
@@ -104,8 +104,9 @@ def plan(casebook: Casebook, *, host: str = "127.0.0.1", port: int = 8866,
         raise CasebookError(f"--scenarios {scenarios}: expected a folder of scenarios, "
                             f"found {found} there")
     # Sign-in is needed as soon as anyone has an account, and always beyond this machine.
-    sign_in = bool(list_accounts(casebook)) or not is_loopback(host)
-    if sign_in and not is_loopback(host) and not has_admin(casebook):
+    accounts = list_accounts(casebook)
+    sign_in = bool(accounts) or not is_loopback(host)
+    if not is_loopback(host) and not any(a.may("admin") for a in accounts):
         raise CasebookError(
             f"--host {host} makes the apps reachable from the network, so everyone must sign "
             "in, and nobody could manage accounts yet: first make an administrator with "
